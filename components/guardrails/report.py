@@ -1,0 +1,53 @@
+"""Turns findings into what ``eks-access check`` prints and its exit code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from eks_access.errors import UsageError
+from eks_access.guardrails.catalog import RULES
+from eks_access.guardrails.model import Enforcement, Finding
+
+
+def exit_code(findings: Sequence[Finding]) -> int:
+    """1 when any finding is mandatory: CI must fail exactly when ``pulumi up`` would be blocked."""
+    return 1 if any(f.enforcement is Enforcement.MANDATORY for f in findings) else 0
+
+
+def render(
+    findings: Sequence[Finding],
+    fmt: str,
+    *,
+    resources: int | None = None,
+    rules: int | None = None,
+) -> tuple[int, str]:
+    """(exit code, text) for ``fmt`` ``text`` or ``json``.
+
+    ``resources``/``rules`` only feed the "no findings" sentence, so a clean run still says
+    how much was checked; they default to unknown / the whole catalog.
+    """
+    code = exit_code(findings)
+    if fmt == "json":
+        return code, json.dumps([f.to_dict() for f in findings], indent=2) + "\n"
+    if fmt != "text":
+        raise UsageError(f"--format: expected text or json, got {fmt!r}")
+    n_rules = len(RULES) if rules is None else rules
+    if not findings:
+        over = f" over {resources} resources" if resources is not None else ""
+        return code, f"no findings: {n_rules} rules checked{over}\n"
+    widths = [
+        max(len(f.enforcement.value) for f in findings),
+        max(len(f.severity.value) for f in findings),
+        max(len(f.rule) for f in findings),
+        max(len(f.resource) for f in findings),
+    ]
+    lines = []
+    for f in findings:
+        cells = [f.enforcement.value, f.severity.value, f.rule, f.resource]
+        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + "  " + f.message)
+    mandatory = sum(f.enforcement is Enforcement.MANDATORY for f in findings)
+    advisory = len(findings) - mandatory
+    noun = "finding" if len(findings) == 1 else "findings"
+    lines.append(f"{len(findings)} {noun}: {mandatory} mandatory, {advisory} advisory")
+    return code, "\n".join(lines) + "\n"
