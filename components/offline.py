@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import SETTINGS
 
@@ -129,16 +130,73 @@ class FakeCloud(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """The mock monitor does not pass ``parent`` to the mocks; capture it here."""
+    """Registers resources without turning resource references back into Resource objects.
+
+    The stock mock monitor deserializes inputs on an executor thread; a resource reference
+    (``instanceRoles=[role]``, ``cluster=cluster``) then re-creates the resource through an RPC
+    on that thread's own event loop, which races the program's loop and can hang or fail with
+    "attached to a different loop". References become ``{"$ref": "<type>::<name>"}`` instead,
+    and the parent, which the stock monitor drops, is recorded.
+    """
 
     def __init__(self, cloud: FakeCloud) -> None:
         super().__init__(cloud)
         self.cloud = cloud
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)
+        from pulumi.runtime import rpc
+        from pulumi.runtime.proto import resource_pb2
+
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        inputs = _from_struct(json_format.MessageToDict(request.object))
+        args = pulumi.runtime.MockResourceArgs(
+            typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+            resource_id=request.importId, custom=request.custom or False,
+        )
+        id_, state = self.cloud.new_resource(args)
+        state = {k: v for k, v in state.items() if not _has_ref(v)}  # the SDK type-checks outputs
         self.cloud.set_parent(request.type, request.name, request.parent)
-        return response
+        loop = asyncio.new_event_loop()
+        try:
+            obj_proto = loop.run_until_complete(rpc.serialize_properties(state, {}))
+        finally:
+            loop.close()
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
+
+
+_SIG = "4dabf18193072939515e22adb298388d"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def _has_ref(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "$ref" in value or any(_has_ref(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_ref(v) for v in value)
+    return False
+
+
+def _from_struct(value: Any) -> Any:
+    """Wire values to plain Python: references to ``$ref`` dicts, secrets unwrapped."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _RESOURCE_SIG:
+            urn = str(value.get("urn", ""))
+            rtype = urn.rsplit("::", 2)[-2].rsplit("$", 1)[-1] if urn.count("::") >= 2 else ""
+            return {"$ref": f"{rtype.rsplit(':', 1)[-1]}::{urn.rsplit('::', 1)[-1]}"}
+        if sig == _SECRET_SIG:
+            return _from_struct(value.get("value"))
+        return {k: _from_struct(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_struct(v) for v in value]
+    if value == _UNKNOWN:
+        return None
+    return value
 
 
 @dataclass
@@ -182,6 +240,7 @@ def run_program(
         loop.run_until_complete(body())
         return ProgramResult(sort_records(cloud.records), exports)
     finally:
+        _drain(loop)
         SETTINGS.rpc_manager.clear()
         SETTINGS.outputs.clear()
         loop.close()
@@ -200,6 +259,15 @@ def sort_records(records: list[Record]) -> list[Record]:
         return name
 
     return sorted(records, key=lambda r: (root(r["name"]), r.get("parent") is not None, r["type"], r["name"]))
+
+
+def _drain(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel Output computations nobody awaited (unexported outputs) before the loop closes."""
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _current_loop() -> asyncio.AbstractEventLoop | None:
@@ -231,3 +299,19 @@ def _digest(text: str) -> str:
 
 def _fake_id(prefix: str, text: str) -> str:
     return prefix + _digest(text)[:17].upper()
+
+
+def plan_config(config: Mapping[str, Any], *, stack: str = "dev", program: Callable[[], None] | None = None) -> ProgramResult:
+    """Plan a stack from its ``config:`` mapping (``team-cluster:teams`` etc.), validated first.
+
+    Validation runs before the program so a bad config raises :class:`SpecError` with its key
+    path and nothing is registered. ``program`` defaults to the packaged stack program.
+    """
+    from eks_access.spec import load_stack
+    from eks_access.stackconfig import pulumi_config, raw_stack_config
+
+    spec = load_stack(raw_stack_config(config))
+    if program is None:
+        from eks_access.stack import main as program
+    cloud = FakeCloud(account_id=spec.account_id, region=spec.region)
+    return run_program(program, config=pulumi_config(config), stack=stack, cloud=cloud)

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from conftest import DEV1
-
 from eks_access.analysis import can_i, diagram, matrix, who_can
 from eks_access.errors import UsageError
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from conftest import ACCOUNT, CLUSTER, DEV1, OPE1, VIEWER_ARN, policy, rec, root_trust
-
 from eks_access.analysis import can_i
 from eks_access.analysis.iam import Caller, evaluate_trust, parse_policy, wildcard_match
 
@@ -33,10 +32,11 @@ def with_mode(mode: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
 def aws_auth(map_roles: list[dict[str, Any]]) -> dict[str, Any]:
     import yaml
 
-    return rec("kubernetes:core/v1:ConfigMap", "aws-auth", {
+    cm: dict[str, Any] = rec("kubernetes:core/v1:ConfigMap", "aws-auth", {
         "metadata": {"name": "aws-auth", "namespace": "kube-system"},
         "data": {"mapRoles": yaml.safe_dump(map_roles)},
     })  # fmt: skip
+    return cm
 
 
 def test_wildcards() -> None:

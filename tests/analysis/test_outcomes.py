@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from conftest import DEV1, DEV2, OPE1, VIEWER_ARN
-
 from eks_access.analysis import can_i, who_can
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from eks_access.guardrails import RULES
 from gr_builders import (
     ACCOUNT,
     ISSUER,
@@ -27,8 +28,6 @@ from gr_builders import (
     service_account,
     urn,
 )
-
-from eks_access.guardrails import RULES
 
 NODE_ROLE = role_arn("myeks-node-role")
 NODE_MAPPING = {"rolearn": NODE_ROLE, "username": "system:node:{{EC2PrivateDNSName}}",

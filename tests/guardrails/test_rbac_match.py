@@ -1,0 +1,52 @@
+"""RBAC matching follows the API server, and the overlapping rules fire as documented."""
+
+from __future__ import annotations
+
+from eks_access.guardrails.rbac_match import granted_verbs, is_full_wildcard, resource_matches
+from gr_builders import findings, k8s_role
+
+
+def test_subresource_forms() -> None:
+    assert resource_matches({"resources": ["pods/exec"]}, "pods/exec")
+    assert resource_matches({"resources": ["*/exec"]}, "pods/exec")
+    assert resource_matches({"resources": ["*"]}, "pods/exec")
+    assert not resource_matches({"resources": ["pods/*"]}, "pods/exec")
+    assert not resource_matches({"resources": ["pods"]}, "pods/exec")
+    assert not resource_matches({"resources": ["*/exec"]}, "pods")
+
+
+def test_groups_and_verbs_must_match_exactly_or_by_star() -> None:
+    rule = {"apiGroups": ["apps"], "resources": ["secrets"], "verbs": ["get"]}
+    assert granted_verbs(rule, "", "secrets", ("get",)) == []
+    rule = {"apiGroups": ["*"], "resources": ["secrets"], "verbs": ["*"]}
+    assert granted_verbs(rule, "", "secrets", ("get", "list")) == ["get", "list"]
+    assert granted_verbs({"resources": ["secrets"], "verbs": ["get"]}, "", "secrets", ("get",)) == []
+
+
+def test_full_wildcard_needs_all_three() -> None:
+    assert is_full_wildcard({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]})
+    assert not is_full_wildcard({"apiGroups": [""], "resources": ["*"], "verbs": ["*"]})
+
+
+def test_wildcard_checked_on_every_rule_and_every_field() -> None:
+    role = k8s_role("r", [
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]},
+        {"apiGroups": ["*"], "resources": ["deployments"], "verbs": ["get"]},
+        {"apiGroups": [""], "resources": ["*"], "verbs": ["list"]},
+    ])
+    [f] = findings([role], "RBAC-WILDCARD")
+    assert "uses '*' in rules[1].apiGroups, rules[2].resources;" in f.message
+
+
+def test_star_resources_fire_wildcard_and_secrets_together() -> None:
+    role = k8s_role("reader", [{"apiGroups": [""], "resources": ["*"], "verbs": ["get"]}])
+    rules = [f.rule for f in findings([role]) if f.resource == "clusterrole-reader"]
+    assert rules == ["RBAC-WILDCARD", "RBAC-SECRETS", "RBAC-EXEC"]
+    # allow-listing the wildcard does not hide the secrets read
+    rules = [f.rule for f in findings([role], allow={"RBAC-WILDCARD": ["reader"]})]
+    assert "RBAC-SECRETS" in rules and "RBAC-WILDCARD" not in rules
+
+
+def test_pods_star_is_not_exec() -> None:
+    role = k8s_role("r", [{"apiGroups": [""], "resources": ["pods/*"], "verbs": ["create", "get"]}])
+    assert findings([role], "RBAC-EXEC") == []
