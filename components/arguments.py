@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import pulumi
-
 from eks_access.errors import SpecError
 
 T = TypeVar("T")

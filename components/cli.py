@@ -130,7 +130,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from eks_access.guardrails.report import render
 
         config = load_guardrail_config(guardrails_raw, "team-cluster:guardrails") if guardrails_raw else None
-        code, text = render(run_checks(records, config), args.format)
+        code, text = render(run_checks(records, config), args.format, resources=len(records))
         return _emit(code, text)
     if command in ("can-i", "who-can", "matrix", "diagram"):
         from eks_access.analysis import commands

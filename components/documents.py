@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
-
 from eks_access.spec import PolicyRule
 
 IAM_VERSION = "2012-10-17"

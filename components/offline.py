@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from eks_access import documents as docs
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import SETTINGS
-
-from eks_access import documents as docs
 
 Record = dict[str, Any]
 
@@ -143,7 +142,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(cloud)
         self.cloud = cloud
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request: Any) -> Any:
         from pulumi.runtime import rpc
         from pulumi.runtime.proto import resource_pb2
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
-
 from eks_access import documents as docs
 from eks_access.arguments import child_opts
 from eks_access.errors import SpecError

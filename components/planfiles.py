@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from eks_access import documents as docs
 
 Record = Mapping[str, Any]

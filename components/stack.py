@@ -15,7 +15,6 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
-
 from eks_access import documents as docs
 from eks_access.errors import SpecError
 from eks_access.spec import StackSpec, load_stack

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from eks_access.errors import SpecError
 from eks_access.spec import STACK_KEYS, StackSpec, load_stack
 

@@ -15,10 +15,16 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
-
 from eks_access import documents as docs
-from eks_access.arguments import child_opts, remember_deps, parse_cluster_arn, to_config, validate
-from eks_access.spec import AuthenticationMode, ClusterSpec, PolicyRule, TeamSpec, load_rules, load_team
+from eks_access.arguments import child_opts, parse_cluster_arn, remember_deps, to_config, validate
+from eks_access.spec import (
+    AuthenticationMode,
+    ClusterSpec,
+    PolicyRule,
+    TeamSpec,
+    load_rules,
+    load_team,
+)
 
 
 class TeamAccessArgs:

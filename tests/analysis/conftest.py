@@ -118,12 +118,12 @@ def workload(name: str, ns: str, sa: str, rules: list[dict[str, Any]],
             "automountServiceAccountToken": True}, name),
         rec("kubernetes:rbac.authorization.k8s.io/v1:Role", f"{name}-rbac-role", {
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-            "metadata": {"name": f"{sa}-role", "namespace": ns}, "rules": rules}, name),
+            "metadata": {"name": f"{sa}-api", "namespace": ns}, "rules": rules}, name),
         rec("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", f"{name}-rbac-binding", {
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-            "metadata": {"name": f"{sa}-binding", "namespace": ns},
+            "metadata": {"name": f"{sa}-api", "namespace": ns},
             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
-                        "name": f"{sa}-role"},
+                        "name": f"{sa}-api"},
             "subjects": [{"kind": "ServiceAccount", "name": sa, "namespace": ns}]}, name),
     ]  # fmt: skip
     return out

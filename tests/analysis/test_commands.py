@@ -103,7 +103,7 @@ def test_mermaid_diagram(dev_plan: Records) -> None:
             assert re.fullmatch(r"[A-Za-z0-9_]+", m.group(1))
             ids[m.group(2)] = m.group(1)
     for label in ("IAM user: dev1", "IAM group: Developers", "IAM role: EKSMyExampleViewer",
-                  "k8s group: developers", "ClusterRole: view", "Role: dev-team/dev-k8s-role",
+                  "k8s group: developers", "ClusterRole: view", "Role: dev-team/dev-k8s-api",
                   "namespace: dev-team"):  # fmt: skip
         assert label in ids
     edge = f'  {ids["IAM group: Developers"]} -- "sts:AssumeRole" --> {ids["IAM role: EKSMyExampleViewer"]}'

@@ -70,7 +70,7 @@ def test_serviceaccount_manages_pods_only_in_its_namespace(plan: list[dict[str, 
     for verb in ("create", "delete", "get", "list", "patch"):
         doc = ask(plan, verb, "pods", "dev-team", sa)
         assert doc["allowed"] is True, verb
-        assert doc["chain"][0]["binding"] == "RoleBinding dev-team/dev-k8s-binding"
+        assert doc["chain"][0]["binding"] == "RoleBinding dev-team/dev-k8s-api"
     for verb in ("get", "list", "create", "delete"):
         assert ask(plan, verb, "pods", "kube-system", sa)["allowed"] is False
         assert ask(plan, verb, "pods", "infra-team", sa)["allowed"] is False

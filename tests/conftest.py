@@ -1,0 +1,33 @@
+"""Shared fixtures: the real dev stack planned once per session on Pulumi mocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eks_access.offline import ProgramResult, plan_config
+from eks_access.stackconfig import read_config_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def dev_config() -> dict[str, Any]:
+    return read_config_file(ROOT / "Pulumi.dev.yaml")
+
+
+@pytest.fixture(scope="session")
+def dev_stack_plan(dev_config: dict[str, Any]) -> ProgramResult:
+    return plan_config(dev_config, stack="dev")
+
+
+@pytest.fixture(scope="session")
+def dev_plan_resources(dev_stack_plan: ProgramResult) -> list[dict[str, Any]]:
+    return dev_stack_plan.resources
+
+
+def by_name(resources: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    matches = [r for r in resources if r["name"] == name]
+    assert len(matches) == 1, f"expected one resource named {name}, found {len(matches)}"
+    return matches[0]
