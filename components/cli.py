@@ -26,12 +26,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     source = common.add_mutually_exclusive_group()
     source.add_argument("--stack", default="dev", help="read Pulumi.STACK.yaml in the working directory (default: dev)")
     source.add_argument("--config", type=Path, help="read this stack config file instead")
     common.add_argument("--plan", type=Path, dest="plan_file", help="read an existing plan.json instead of planning the stack")
-    fmt = argparse.ArgumentParser(add_help=False)
+    fmt = _Parser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text")
 
     parser = _Parser(prog="eks-access", description="EKS access as code: plan, check and query who can do what, offline.")

@@ -22,6 +22,7 @@ from eks_access import documents as docs
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import SETTINGS
+from pulumi.runtime.stack import run_pulumi_func
 
 Record = dict[str, Any]
 
@@ -162,7 +163,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             obj_proto = loop.run_until_complete(rpc.serialize_properties(state, {}))
         finally:
             loop.close()
-        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_ or "", state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
 
 
@@ -230,7 +231,7 @@ def run_program(
         exports: dict[str, Any] = {}
 
         async def body() -> None:
-            await pulumi_mocks.run_pulumi_func(program)
+            await run_pulumi_func(program)
             root = pulumi.runtime.get_root_resource()
             outputs: Mapping[str, Any] = getattr(root, "outputs", {}) or {}
             for key, value in outputs.items():
@@ -311,6 +312,8 @@ def plan_config(config: Mapping[str, Any], *, stack: str = "dev", program: Calla
 
     spec = load_stack(raw_stack_config(config))
     if program is None:
-        from eks_access.stack import main as program
+        from eks_access.stack import main
+
+        program = main
     cloud = FakeCloud(account_id=spec.account_id, region=spec.region)
     return run_program(program, config=pulumi_config(config), stack=stack, cloud=cloud)

@@ -318,10 +318,10 @@ def load_team(raw: object, path: str, cluster: ClusterSpec) -> TeamSpec:
     nrb_path = join(path, "namespaceRoleBindings")
     nrb_raw = expect_mapping(data.get("namespaceRoleBindings", {}) or {}, nrb_path)
     namespace_role_bindings: dict[str, tuple[str, ...]] = {}
-    for ns, roles in nrb_raw.items():
+    for ns, refs in nrb_raw.items():
         ns_path = join(nrb_path, ns)
         dns_label(ns, ns_path)
-        names = str_list(roles, ns_path, allow_empty=False)
+        names = str_list(refs, ns_path, allow_empty=False)
         namespace_role_bindings[ns] = tuple(rbac_role_ref(r, index(ns_path, i)) for i, r in enumerate(names))
     cr_path = join(path, "clusterRoles")
     cluster_roles: dict[str, tuple[PolicyRule, ...]] = {}

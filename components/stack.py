@@ -9,6 +9,7 @@ team and, in CONFIG_MAP mode, adding a team changes only the cluster's role mapp
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -17,7 +18,7 @@ import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 from eks_access import documents as docs
 from eks_access.errors import SpecError
-from eks_access.spec import StackSpec, load_stack
+from eks_access.spec import StackSpec, TeamSpec, load_stack
 from eks_access.stackconfig import PROJECT, raw_stack_config
 from eks_access.team import TeamAccess, TeamAccessArgs
 from eks_access.workload import WorkloadIdentity, WorkloadIdentityArgs
@@ -60,12 +61,12 @@ def main() -> None:
         aws.iam.RolePolicyAttachment(
             f"{cluster_spec.name}-node-policy-{i}",
             role=node_role.name,
-            policy_arn=partition.apply(lambda p, name=policy: f"arn:{p}:iam::aws:policy/{name}"),
+            policy_arn=partition.apply(_aws_managed_policy(policy)),
         )
 
     role_mappings = [
         eks.RoleMappingArgs(
-            role_arn=pulumi.Output.all(partition, account).apply(lambda v, t=team: docs.role_arn(v[0], v[1], t.role_name, t.role_path)),
+            role_arn=pulumi.Output.all(partition, account).apply(_team_role_arn(team)),
             username=team.username,
             groups=list(team.kubernetes_groups),
         )
@@ -163,9 +164,7 @@ def main() -> None:
                 "kubernetesGroups": t.kubernetes_groups,
                 "username": t.username,
                 "awsProfile": t.aws_profile,
-                "kubeconfig": pulumi.Output.all(kubeconfig, cluster_name).apply(
-                    lambda v, n=name: docs.to_yaml(_member_kubeconfig(v[0], v[1], spec.region, n))
-                ),
+                "kubeconfig": pulumi.Output.all(kubeconfig, cluster_name).apply(_member_kubeconfig_yaml(spec.region, name)),
             }
             for name, t in teams.items()
         },
@@ -184,6 +183,18 @@ def _workload_namespaces(spec: StackSpec) -> dict[str, k8s.core.v1.Namespace | N
         if wl.namespace not in BUILTIN_NAMESPACES and wl.namespace not in by_teams:
             out.setdefault(wl.namespace, None)
     return out
+
+
+def _aws_managed_policy(name: str) -> Callable[[str], str]:
+    return lambda partition: f"arn:{partition}:iam::aws:policy/{name}"
+
+
+def _team_role_arn(team: TeamSpec) -> Callable[[list[Any]], str]:
+    return lambda v: docs.role_arn(str(v[0]), str(v[1]), team.role_name, team.role_path)
+
+
+def _member_kubeconfig_yaml(region: str, team: str) -> Callable[[list[Any]], str]:
+    return lambda v: docs.to_yaml(_member_kubeconfig(v[0], str(v[1]), region, team))
 
 
 def _member_kubeconfig(cluster_kubeconfig: dict[str, Any], cluster_name: str, region: str, team: str) -> dict[str, Any]:

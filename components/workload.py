@@ -109,9 +109,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
             )
         else:
             trust = pulumi.Output.from_input(args.cluster_arn).apply(
-                lambda arn: docs.to_json(
-                    docs.pod_identity_trust_policy(parse_cluster_arn(arn)[2], parse_cluster_arn(arn)[3], spec.namespace, spec.service_account)
-                )
+                lambda arn: _pod_identity_trust(str(arn), spec)
             )
         role = aws.iam.Role(
             f"{name}-role",
@@ -169,6 +167,11 @@ class WorkloadIdentity(pulumi.ComponentResource):
         self.service_account_name = pulumi.Output.from_input(spec.service_account)
         self.namespace = pulumi.Output.from_input(spec.namespace)
         self.register_outputs({"roleArn": role.arn, "serviceAccount": spec.key})
+
+
+def _pod_identity_trust(cluster_arn: str, spec: WorkloadSpec) -> str:
+    _partition, _region, account, cluster = parse_cluster_arn(cluster_arn)
+    return docs.to_json(docs.pod_identity_trust_policy(account, cluster, spec.namespace, spec.service_account))
 
 
 def _cluster_label(cluster_name: pulumi.Input[str], fallback: str) -> str:
