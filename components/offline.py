@@ -31,6 +31,10 @@ _PARTITION = "aws:index/getPartition:getPartition"
 _REGION = "aws:index/getRegion:getRegion"
 
 
+#: The account offline plans use when the stack config names none (AWS's documentation account).
+OFFLINE_ACCOUNT = "111122223333"
+
+
 class UnknownInvokeError(RuntimeError):
     """A program called a provider function the offline mocks cannot answer truthfully."""
 
@@ -39,7 +43,7 @@ class UnknownInvokeError(RuntimeError):
 class FakeCloud(pulumi.runtime.Mocks):
     """Deterministic stand-ins for what AWS and pulumi-eks would return."""
 
-    account_id: str = "111122223333"
+    account_id: str = OFFLINE_ACCOUNT
     region: str = "us-east-1"
     partition: str = "aws"
     records: list[Record] = field(default_factory=list)
@@ -315,5 +319,5 @@ def plan_config(config: Mapping[str, Any], *, stack: str = "dev", program: Calla
         from eks_access.stack import main
 
         program = main
-    cloud = FakeCloud(account_id=spec.account_id, region=spec.region)
+    cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=spec.region)
     return run_program(program, config=pulumi_config(config), stack=stack, cloud=cloud)

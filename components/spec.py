@@ -195,7 +195,7 @@ class ClusterSpec:
 
 @dataclass(frozen=True)
 class StackSpec:
-    account_id: str
+    account_id: str | None  # None: whatever account the credentials belong to
     region: str
     cluster: ClusterSpec
     teams: tuple[TeamSpec, ...] = ()
@@ -220,7 +220,8 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
     """Validate the un-namespaced stack config (``accountId``, ``cluster``, ``teams``, ...)."""
     raw = expect_mapping(raw, "")
     check_keys(raw, "", STACK_KEYS, required=("cluster",))
-    account_id = expect_str(raw.get("accountId", "111122223333"), "accountId", ACCOUNT_ID, "12-digit AWS account id")
+    account_raw = raw.get("accountId")
+    account_id = None if account_raw is None else expect_str(account_raw, "accountId", ACCOUNT_ID, "12-digit AWS account id (quote it in YAML)")
     region = expect_str(raw.get("region", "us-east-1"), "aws:region", REGION, "AWS region")
     cluster = load_cluster(raw["cluster"], "cluster")
     teams = tuple(

@@ -45,7 +45,7 @@ def main() -> None:
     caller_account = aws.get_caller_identity_output().account_id
 
     def checked_account(account: str) -> str:
-        if account != spec.account_id:
+        if spec.account_id is not None and account != spec.account_id:
             raise SpecError(f"{PROJECT}:accountId", f"is {spec.account_id} but the AWS credentials belong to account {account}; refusing to deploy into the wrong account")
         return account
 
