@@ -5,7 +5,11 @@ the wall time of a bare program that registers the same number of plain ``aws.ia
 ``aws.iam.Group`` resources on the same mocks (the SDK's floor: what registering that many
 resources costs with no components, no ``Output.apply`` and no documents), their ratio (our
 overhead over that floor) and the 400/100 growth ratio, all measured in one run.
-Targets: overhead ratio <= 1.3, 400/100 <= 4.4 (4 x teams, 10% slack for non-linearity).
+Targets: overhead ratio <= 1.3 at every size, 400/100 <= 4.4 (4 x teams, 10% slack). The bare
+program's own 400/100 ratio is printed too: the SDK's mock registration path is itself
+superlinear (``wait_for_rpcs`` re-waits on every outstanding task), so read growth against it.
+Each size runs ``--repeat`` times (default 1) and the best time counts; 45-100 s in all,
+because the mock floor itself varies up to 4x between runs on a 2-CPU machine.
 """
 
 from __future__ import annotations
@@ -108,11 +112,11 @@ def main() -> int:
         print(f"{teams:>6} {resources:>10} {plan_s:>9.3f} {bare_s:>9.3f} {plan_s / bare_s:>8.2f}x")
 
     by_size = {teams: (plan_s, bare_s) for teams, _, plan_s, bare_s in rows}
-    worst_overhead = max(plan_s / bare_s for _, _, plan_s, bare_s in rows if _ >= 100)
+    worst_overhead = max(plan_s / bare_s for _, _, plan_s, bare_s in rows)
     growth = by_size[400][0] / by_size[100][0]
     bare_growth = by_size[400][1] / by_size[100][1]
     print()
-    print(f"overhead over the SDK floor (worst of 100, 400 teams): {worst_overhead:.2f}x "
+    print(f"overhead over the SDK floor (worst size): {worst_overhead:.2f}x "
           f"(target <= {OVERHEAD_TARGET}) {'MET' if worst_overhead <= OVERHEAD_TARGET else 'NOT MET'}")
     print(f"plan time 400/100 teams: {growth:.2f} (target <= {GROWTH_TARGET}) "
           f"{'MET' if growth <= GROWTH_TARGET else 'NOT MET'}")

@@ -34,6 +34,7 @@ from eks_access.validation import (
     expect_str,
     index,
     join,
+    optional,
     kubernetes_group,
     rbac_role_ref,
     str_list,
@@ -226,17 +227,17 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
     cluster = load_cluster(raw["cluster"], "cluster")
     teams = tuple(
         load_team(item, index("teams", i), cluster)
-        for i, item in enumerate(expect_list(raw.get("teams", []) or [], "teams"))
+        for i, item in enumerate(expect_list(optional(raw, "teams", []), "teams"))
     )
     users = tuple(
         load_user_mapping(item, index("users", i), cluster)
-        for i, item in enumerate(expect_list(raw.get("users", []) or [], "users"))
+        for i, item in enumerate(expect_list(optional(raw, "users", []), "users"))
     )
     workloads = tuple(
         load_workload(item, index("workloads", i), cluster.name)
-        for i, item in enumerate(expect_list(raw.get("workloads", []) or [], "workloads"))
+        for i, item in enumerate(expect_list(optional(raw, "workloads", []), "workloads"))
     )
-    guardrails = expect_mapping(raw.get("guardrails", {}) or {}, "guardrails")
+    guardrails = expect_mapping(optional(raw, "guardrails", {}), "guardrails")
     spec = StackSpec(account_id, region, cluster, teams, users, workloads, dict(guardrails))
     _check_unique(spec)
     return spec
@@ -254,13 +255,15 @@ def load_cluster(raw: object, path: str) -> ClusterSpec:
     if mode not in AUTHENTICATION_MODES:
         raise SpecError(join(path, "authenticationMode"), f"must be one of {', '.join(AUTHENTICATION_MODES)}, got {mode!r}")
     version = data.get("version")
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        raise SpecError(join(path, "version"), f"must be a quoted string such as \"1.31\"; YAML read {version!r} as a number")
     if version is not None:
-        version = expect_str(str(version) if isinstance(version, float) else version, join(path, "version"))
-    node_group = load_node_group(data.get("nodeGroup", {}) or {}, join(path, "nodeGroup"))
+        version = expect_str(version, join(path, "version"))
+    node_group = load_node_group(optional(data, "nodeGroup", {}), join(path, "nodeGroup"))
     vpc_id = data.get("vpcId")
     if vpc_id is not None:
         vpc_id = expect_str(vpc_id, join(path, "vpcId"))
-    subnet_ids = str_list(data.get("subnetIds", []) or [], join(path, "subnetIds"))
+    subnet_ids = str_list(optional(data, "subnetIds", []), join(path, "subnetIds"))
     public = expect_bool(data.get("endpointPublicAccess", True), join(path, "endpointPublicAccess"))
     return ClusterSpec(name, mode, version, node_group, vpc_id, subnet_ids, public)
 
@@ -311,13 +314,13 @@ def load_team(raw: object, path: str, cluster: ClusterSpec) -> TeamSpec:
     _check_system_groups(groups, join(path, "kubernetesGroups"), mapping, allow_system)
     username = expect_str(data.get("username", f"{name}:{SESSION_NAME}"), join(path, "username"))
     _check_username(username, join(path, "username"), mapping)
-    members = str_list(data.get("members", []) or [], join(path, "members"), IAM_USER_NAME, "IAM user name")
+    members = str_list(optional(data, "members", []), join(path, "members"), IAM_USER_NAME, "IAM user name")
     crbs = tuple(
         rbac_role_ref(r, index(join(path, "clusterRoleBindings"), i))
-        for i, r in enumerate(str_list(data.get("clusterRoleBindings", []) or [], join(path, "clusterRoleBindings")))
+        for i, r in enumerate(str_list(optional(data, "clusterRoleBindings", []), join(path, "clusterRoleBindings")))
     )
     nrb_path = join(path, "namespaceRoleBindings")
-    nrb_raw = expect_mapping(data.get("namespaceRoleBindings", {}) or {}, nrb_path)
+    nrb_raw = expect_mapping(optional(data, "namespaceRoleBindings", {}), nrb_path)
     namespace_role_bindings: dict[str, tuple[str, ...]] = {}
     for ns, refs in nrb_raw.items():
         ns_path = join(nrb_path, ns)
@@ -326,12 +329,12 @@ def load_team(raw: object, path: str, cluster: ClusterSpec) -> TeamSpec:
         namespace_role_bindings[ns] = tuple(rbac_role_ref(r, index(ns_path, i)) for i, r in enumerate(names))
     cr_path = join(path, "clusterRoles")
     cluster_roles: dict[str, tuple[PolicyRule, ...]] = {}
-    for role, rules in expect_mapping(data.get("clusterRoles", {}) or {}, cr_path).items():
+    for role, rules in expect_mapping(optional(data, "clusterRoles", {}), cr_path).items():
         dns_subdomain(role, join(cr_path, role), "ClusterRole name")
         cluster_roles[role] = load_rules(rules, join(cr_path, role), allow_non_resource=True)
     roles_path = join(path, "roles")
     roles: dict[str, dict[str, tuple[PolicyRule, ...]]] = {}
-    for ns, by_name in expect_mapping(data.get("roles", {}) or {}, roles_path).items():
+    for ns, by_name in expect_mapping(optional(data, "roles", {}), roles_path).items():
         ns_path = join(roles_path, ns)
         dns_label(ns, ns_path)
         roles[ns] = {}
@@ -341,11 +344,11 @@ def load_team(raw: object, path: str, cluster: ClusterSpec) -> TeamSpec:
     ap_path = join(path, "accessPolicies")
     access_policies = tuple(
         load_access_policy(item, index(ap_path, i))
-        for i, item in enumerate(expect_list(data.get("accessPolicies", []) or [], ap_path))
+        for i, item in enumerate(expect_list(optional(data, "accessPolicies", []), ap_path))
     )
     if access_policies and mapping != "access-entry":
         raise SpecError(ap_path, "EKS access policies need an access entry (mapping 'access-entry' in an API mode)")
-    trusted = str_list(data.get("trustedPrincipalArns", []) or [], join(path, "trustedPrincipalArns"), IAM_PRINCIPAL_ARN, "IAM user or role ARN")
+    trusted = str_list(optional(data, "trustedPrincipalArns", []), join(path, "trustedPrincipalArns"), IAM_PRINCIPAL_ARN, "IAM user or role ARN")
     return TeamSpec(
         name=name,
         role_name=role_name,
@@ -379,7 +382,7 @@ def load_access_policy(raw: object, path: str) -> AccessPolicySpec:
     if short not in EKS_ACCESS_POLICIES:
         raise SpecError(join(path, "policy"), f"unknown EKS access policy {policy!r}; known: {', '.join(EKS_ACCESS_POLICIES)}")
     ns_path = join(path, "namespaces")
-    namespaces = str_list(data.get("namespaces", []) or [], ns_path)
+    namespaces = str_list(optional(data, "namespaces", []), ns_path)
     for i, ns in enumerate(namespaces):
         dns_label(ns, index(ns_path, i))
     return AccessPolicySpec(short, namespaces)
@@ -397,8 +400,8 @@ def load_rule(raw: object, path: str, allow_non_resource: bool = True) -> Policy
     for i, verb in enumerate(verbs):
         if verb not in RBAC_VERBS and not verb.islower():
             raise SpecError(index(join(path, "verbs"), i), f"{verb!r} is not a Kubernetes verb")
-    resources = str_list(data.get("resources", []) or [], join(path, "resources"))
-    urls = str_list(data.get("nonResourceURLs", []) or [], join(path, "nonResourceURLs"))
+    resources = str_list(optional(data, "resources", []), join(path, "resources"))
+    urls = str_list(optional(data, "nonResourceURLs", []), join(path, "nonResourceURLs"))
     if resources and urls:
         raise SpecError(path, "a rule has resources or nonResourceURLs, not both")
     if not resources and not urls:
@@ -415,7 +418,7 @@ def load_rule(raw: object, path: str, allow_non_resource: bool = True) -> Policy
     if "apiGroups" not in data:
         raise SpecError(join(path, "apiGroups"), "is required with resources (use [\"\"] for the core group)")
     groups = str_list(data["apiGroups"], join(path, "apiGroups"), allow_empty=False, allow_empty_items=True)
-    names = str_list(data.get("resourceNames", []) or [], join(path, "resourceNames"))
+    names = str_list(optional(data, "resourceNames", []), join(path, "resourceNames"))
     return PolicyRule(verbs=verbs, api_groups=groups, resources=resources, resource_names=names)
 
 
@@ -426,12 +429,12 @@ def load_user_mapping(raw: object, path: str, cluster: ClusterSpec) -> UserMappi
     data = expect_mapping(raw, path)
     check_keys(data, path, USER_KEYS, required=("userArn", "username"))
     arn = expect_str(data["userArn"], join(path, "userArn"), IAM_PRINCIPAL_ARN, "IAM user ARN (arn:aws:iam::<12-digit account>:user/<name>)")
-    match = IAM_PRINCIPAL_ARN.match(arn)
+    match = IAM_PRINCIPAL_ARN.fullmatch(arn)
     if match is None or match.group("kind") != "user":
         raise SpecError(join(path, "userArn"), f"{arn!r} is not an IAM user ARN")
     mapping: Mapping_ = cluster.default_mapping
     allow_system = expect_bool(data.get(SYSTEM_GROUPS_OPT_IN, False), join(path, SYSTEM_GROUPS_OPT_IN))
-    groups = str_list(data.get("kubernetesGroups", []) or [], join(path, "kubernetesGroups"))
+    groups = str_list(optional(data, "kubernetesGroups", []), join(path, "kubernetesGroups"))
     for i, group in enumerate(groups):
         kubernetes_group(group, index(join(path, "kubernetesGroups"), i))
     _check_system_groups(groups, join(path, "kubernetesGroups"), mapping, allow_system)
@@ -457,7 +460,7 @@ def load_workload(raw: object, path: str, cluster_name: str) -> WorkloadSpec:
         raise SpecError(join(path, "identity"), f"must be 'irsa' or 'pod-identity', got {identity!r}")
     default_role = f"{cluster_name}-{ns}-{sa}"[:64]
     role_name = expect_str(data.get("roleName", default_role), join(path, "roleName"), IAM_ROLE_NAME, "IAM role name (1-64 characters of letters, digits and +=,.@_-)")
-    managed = str_list(data.get("managedPolicyArns", []) or [], join(path, "managedPolicyArns"), IAM_POLICY_ARN, "IAM policy ARN (arn:aws:iam::<aws|account>:policy/<name>)")
+    managed = str_list(optional(data, "managedPolicyArns", []), join(path, "managedPolicyArns"), IAM_POLICY_ARN, "IAM policy ARN (arn:aws:iam::<aws|account>:policy/<name>)")
     inline = data.get("inlinePolicy")
     if inline is not None:
         inline = load_policy_document(inline, join(path, "inlinePolicy"))
@@ -471,7 +474,7 @@ def load_workload(raw: object, path: str, cluster_name: str) -> WorkloadSpec:
     if automount is not None:
         automount = expect_bool(automount, join(path, "automountServiceAccountToken"))
     rules_raw = data.get("rules")
-    rules = load_rules(rules_raw, join(path, "rules"), allow_non_resource=False) if rules_raw else ()
+    rules = () if rules_raw is None else load_rules(rules_raw, join(path, "rules"), allow_non_resource=False)
     return WorkloadSpec(
         service_account=sa,
         namespace=ns,
@@ -538,6 +541,9 @@ def _check_username(username: str, path: str, mapping: Mapping_) -> None:
         raise SpecError(path, f"{username!r} must not contain spaces")
 
 
+_CASE_NOTE = " (IAM compares names case-insensitively)"
+
+
 def _check_unique(spec: StackSpec) -> None:
     seen_teams: dict[str, int] = {}
     seen_roles: dict[str, str] = {}
@@ -548,16 +554,16 @@ def _check_unique(spec: StackSpec) -> None:
         if team.name in seen_teams:
             raise SpecError(join(path, "name"), f"duplicate team name {team.name!r} (also teams[{seen_teams[team.name]}])")
         seen_teams[team.name] = i
-        if team.role_name in seen_roles:
-            raise SpecError(join(path, "roleName"), f"duplicate IAM role name {team.role_name!r} (also {seen_roles[team.role_name]})")
-        seen_roles[team.role_name] = join(path, "roleName")
+        if team.role_name.lower() in seen_roles:
+            raise SpecError(join(path, "roleName"), f"duplicate IAM role name {team.role_name!r} (also {seen_roles[team.role_name.lower()]}){_CASE_NOTE}")
+        seen_roles[team.role_name.lower()] = join(path, "roleName")
         if team.username in seen_usernames:
             raise SpecError(join(path, "username"), f"duplicate Kubernetes username {team.username!r} (also {seen_usernames[team.username]})")
         seen_usernames[team.username] = join(path, "username")
         if not team.existing_iam_group:
-            if team.iam_group in seen_groups:
-                raise SpecError(join(path, "iamGroup"), f"IAM group {team.iam_group!r} is created by {seen_groups[team.iam_group]} already; set existingIamGroup: true to share it")
-            seen_groups[team.iam_group] = path
+            if team.iam_group.lower() in seen_groups:
+                raise SpecError(join(path, "iamGroup"), f"IAM group {team.iam_group!r} is created by {seen_groups[team.iam_group.lower()]} already; set existingIamGroup: true to share it{_CASE_NOTE}")
+            seen_groups[team.iam_group.lower()] = path
         for role in team.cluster_roles:
             for j, other in enumerate(spec.teams[:i]):
                 if role in other.cluster_roles:
@@ -577,6 +583,6 @@ def _check_unique(spec: StackSpec) -> None:
         if wl.key in seen_sas:
             raise SpecError(join(path, "serviceAccount"), f"duplicate ServiceAccount {wl.key} (also {seen_sas[wl.key]})")
         seen_sas[wl.key] = path
-        if wl.role_name in seen_roles:
-            raise SpecError(join(path, "roleName"), f"duplicate IAM role name {wl.role_name!r} (also {seen_roles[wl.role_name]})")
-        seen_roles[wl.role_name] = join(path, "roleName")
+        if wl.role_name.lower() in seen_roles:
+            raise SpecError(join(path, "roleName"), f"duplicate IAM role name {wl.role_name!r} (also {seen_roles[wl.role_name.lower()]}){_CASE_NOTE}")
+        seen_roles[wl.role_name.lower()] = join(path, "roleName")

@@ -37,7 +37,7 @@ def read_config_file(file: Path) -> dict[str, Any]:
     if not file.is_file():
         raise ConfigFileError(name, "", "stack config file not found (use --stack NAME for Pulumi.NAME.yaml, or --config FILE)")
     try:
-        document = yaml.safe_load(file.read_text(encoding="utf-8"))
+        document = yaml.load(file.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
@@ -53,6 +53,25 @@ def read_config_file(file: Path) -> dict[str, Any]:
     if not isinstance(config, Mapping):
         raise ConfigFileError(name, "config", "must be a mapping")
     return {str(k): v for k, v in config.items()}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys: YAML keeps the last one, silently dropping the first."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line
+    return dict(loader.construct_mapping(node, deep=deep))
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def raw_stack_config(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,27 +14,30 @@ from typing import Any
 
 from eks_access.errors import SpecError
 
-IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
-IAM_USER_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
-IAM_GROUP_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
-IAM_POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
-IAM_PATH = re.compile(r"^/([\x21-\x7e]{0,510}/)?$")
+IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+IAM_USER_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+IAM_GROUP_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
+IAM_POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
+IAM_PATH = re.compile(r"^/([\x21-\x7e]{0,510}/)?$", re.ASCII)
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f")
 _PARTITION = "(?:" + "|".join(re.escape(p) for p in PARTITIONS) + ")"
 IAM_PRINCIPAL_ARN = re.compile(
-    rf"^arn:{_PARTITION}:iam::(?P<account>\d{{12}}):(?P<kind>user|role)(?P<path>/(?:[\x21-\x7e]*/)?)(?P<name>[\w+=,.@-]{{1,64}})$"
+    rf"^arn:{_PARTITION}:iam::(?P<account>\d{{12}}):(?P<kind>user|role)(?P<path>/(?:[\x21-\x7e]*/)?)(?P<name>[\w+=,.@-]{{1,64}})$",
+    re.ASCII,
 )
 IAM_POLICY_ARN = re.compile(
-    rf"^arn:{_PARTITION}:iam::(?P<account>aws|\d{{12}}):policy(?:/[\x21-\x7e]*)?/[\w+=,.@-]{{1,128}}$"
+    rf"^arn:{_PARTITION}:iam::(?P<account>aws|\d{{12}}):policy(?:/[\x21-\x7e]*)?/[\w+=,.@-]{{1,128}}$",
+    re.ASCII,
 )
 OIDC_PROVIDER_ARN = re.compile(
-    rf"^arn:{_PARTITION}:iam::\d{{12}}:oidc-provider/[A-Za-z0-9.\-_/]+$"
+    rf"^arn:{_PARTITION}:iam::\d{{12}}:oidc-provider/[A-Za-z0-9.\-_/]+$",
+    re.ASCII,
 )
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
-DNS1123_LABEL = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
-DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$")
-EKS_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
+REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$", re.ASCII)
+DNS1123_LABEL = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$", re.ASCII)
+DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$", re.ASCII)
+EKS_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$", re.ASCII)
 RESERVED_USERNAME_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
 SESSION_NAME = "{{SessionName}}"
 
@@ -64,6 +67,13 @@ def check_keys(value: Mapping[str, Any], path: str, allowed: Iterable[str], requ
             raise SpecError(join(path, key), "is required")
 
 
+def optional(data: Mapping[str, Any], key: str, default: Any) -> Any:
+    """The value, or ``default`` only when the key is absent or null: a wrong-typed falsy value
+    (``false``, ``""``, ``{}`` where a list belongs) must reach the type check, not vanish."""
+    value = data.get(key)
+    return default if value is None else value
+
+
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -77,7 +87,7 @@ def expect_str(value: object, path: str, pattern: re.Pattern[str] | None = None,
         raise SpecError(path, f"must be a string, got {_kind(value)}")
     if value == "":
         raise SpecError(path, "must not be empty")
-    if pattern is not None and not pattern.match(value):
+    if pattern is not None and not pattern.fullmatch(value):
         raise SpecError(path, f"{value!r} is not a valid {what or 'value'}")
     return value
 
@@ -128,14 +138,14 @@ def str_list(
 
 def dns_label(value: object, path: str, what: str = "namespace") -> str:
     text = expect_str(value, path)
-    if len(text) > 63 or not DNS1123_LABEL.match(text):
+    if len(text) > 63 or not DNS1123_LABEL.fullmatch(text):
         raise SpecError(path, f"{text!r} is not a valid {what} (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)")
     return text
 
 
 def dns_subdomain(value: object, path: str, what: str) -> str:
     text = expect_str(value, path)
-    if len(text) > 253 or not DNS1123_SUBDOMAIN.match(text):
+    if len(text) > 253 or not DNS1123_SUBDOMAIN.fullmatch(text):
         raise SpecError(path, f"{text!r} is not a valid {what} (DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)")
     return text
 

@@ -385,54 +385,46 @@ def test_unknown_key_lists_allowed_keys() -> None:
     assert "maxSessionDuration" in info.value.detail
 
 
-# ------------------------------------------------------- known defects (strict xfail)
+# ------------------------------------------------ regressions: inputs that used to pass
 
-BUGS: list[Any] = [
-    pytest.param([team(roleName="EKSViewer\n")], "teams[0].roleName",
-                 id="role-name-trailing-newline",
-                 marks=pytest.mark.xfail(strict=True, reason="validation regexes end in '$', which matches before a "
-                                         "trailing newline; a YAML block scalar 'roleName: |' passes")),
-    pytest.param([workload(namespace="dev\n", roleName="W")], "workloads[0].namespace",
-                 id="namespace-trailing-newline",
-                 marks=pytest.mark.xfail(strict=True, reason="DNS1123_LABEL uses '$', so 'dev\\n' is a valid namespace")),
-    pytest.param([team(roleName="D\u00e9veloppeurs")], "teams[0].roleName",
-                 id="role-name-non-ascii",
-                 marks=pytest.mark.xfail(strict=True, reason="IAM names use '\\w' on str patterns, which is Unicode; "
-                                         "IAM accepts ASCII letters and digits only")),
-    pytest.param([top(accountId="\u0661" * 12)], "accountId",
-                 id="account-id-non-ascii-digits",
-                 marks=pytest.mark.xfail(strict=True, reason="ACCOUNT_ID uses '\\d', which matches any Unicode digit")),
+REGRESSIONS: list[Any] = [
+    # Patterns ended in '$', which matches before a trailing newline ('roleName: |' block scalar).
+    pytest.param([team(roleName="EKSViewer\n")], "teams[0].roleName", "is not a valid IAM role name",
+                 id="role-name-trailing-newline"),
+    pytest.param([workload(namespace="dev\n", roleName="W")], "workloads[0].namespace", "is not a valid namespace",
+                 id="namespace-trailing-newline"),
+    # '\w' and '\d' on str patterns are Unicode; IAM names and account ids are ASCII.
+    pytest.param([team(roleName="D\u00e9veloppeurs")], "teams[0].roleName", "is not a valid IAM role name",
+                 id="role-name-non-ascii"),
+    pytest.param([top(accountId="\u0661" * 12)], "accountId", "is not a valid 12-digit AWS account id",
+                 id="account-id-non-ascii-digits"),
+    # IAM role and group names are unique case-insensitively: pulumi up would fail halfway.
     pytest.param([add_team(roleName="eksmyexampleviewer")], "teams[1].roleName",
-                 id="duplicate-role-name-case-insensitive",
-                 marks=pytest.mark.xfail(strict=True, reason="IAM role names are unique case-insensitively; "
-                                         "_check_unique compares them case-sensitively, so pulumi up fails halfway")),
+                 "duplicate IAM role name 'eksmyexampleviewer' (also teams[0].roleName) (IAM compares names "
+                 "case-insensitively)", id="duplicate-role-name-case-insensitive"),
+    pytest.param([workload(roleName="EKSMYEXAMPLEVIEWER")], "workloads[0].roleName",
+                 "(IAM compares names case-insensitively)", id="duplicate-role-name-case-insensitive-workload"),
     pytest.param([add_team(iamGroup="developers")], "teams[1].iamGroup",
-                 id="duplicate-iam-group-case-insensitive",
-                 marks=pytest.mark.xfail(strict=True, reason="IAM group names are unique case-insensitively")),
-    pytest.param([cluster(version=1.30)], "cluster.version",
-                 id="cluster-version-yaml-float",
-                 marks=pytest.mark.xfail(strict=True, reason="unquoted 'version: 1.30' is the float 1.3 in YAML and is "
-                                         "silently turned into '1.3' instead of being refused")),
-    pytest.param([team(members=False)], "teams[0].members",
-                 id="members-false",
-                 marks=pytest.mark.xfail(strict=True, reason="'x or []' swallows falsy values of the wrong type")),
-    pytest.param([team(clusterRoleBindings="")], "teams[0].clusterRoleBindings",
-                 id="crb-empty-string",
-                 marks=pytest.mark.xfail(strict=True, reason="'x or []' swallows an empty string instead of a list")),
-    pytest.param([workload(rules={})], "workloads[0].rules",
-                 id="workload-rules-mapping",
-                 marks=pytest.mark.xfail(strict=True, reason="'if rules_raw' skips an empty mapping of the wrong type")),
-    pytest.param([cluster(nodeGroup=[])], "cluster.nodeGroup",
-                 id="nodegroup-empty-list",
-                 marks=pytest.mark.xfail(strict=True, reason="'x or {}' swallows a list where a mapping is required")),
+                 "IAM group 'developers' is created by teams[0] already", id="duplicate-iam-group-case-insensitive"),
+    # Unquoted 'version: 1.30' is the float 1.3 in YAML.
+    pytest.param([cluster(version=1.30)], "cluster.version", 'must be a quoted string such as "1.31"',
+                 id="cluster-version-yaml-float"),
+    # 'x or []' used to swallow falsy values of the wrong type.
+    pytest.param([team(members=False)], "teams[0].members", "must be a list, got a boolean (False)", id="members-false"),
+    pytest.param([team(clusterRoleBindings="")], "teams[0].clusterRoleBindings", "must be a list, got a string ('')",
+                 id="crb-empty-string"),
+    pytest.param([workload(rules={})], "workloads[0].rules", "must be a list, got a mapping", id="workload-rules-mapping"),
+    pytest.param([cluster(nodeGroup=[])], "cluster.nodeGroup", "must be a mapping, got a list", id="nodegroup-empty-list"),
+    pytest.param([top(teams={})], "teams", "must be a list, got a mapping", id="teams-empty-mapping"),
 ]
 
 
-@pytest.mark.parametrize(("mutations", "path"), BUGS)
-def test_known_bad_input_is_refused(mutations: list[Mutation], path: str) -> None:
+@pytest.mark.parametrize(("mutations", "path", "fragment"), REGRESSIONS)
+def test_formerly_accepted_input_is_refused(mutations: list[Mutation], path: str, fragment: str) -> None:
     with pytest.raises(SpecError) as info:
         load(*mutations)
     assert info.value.path == path
+    assert fragment in info.value.detail
 
 
 # ---------------------------------------------------------------- accepted configs
@@ -725,11 +717,12 @@ def test_engine_json_strings_are_decoded() -> None:
     assert spec.account_id == "111122223333"
 
 
-@pytest.mark.xfail(strict=True, reason="yaml.safe_load keeps the last of two duplicate keys, so a second "
-                   "'team-cluster:teams:' block silently drops the first; a typo must never be a silent default")
 def test_duplicate_yaml_key_is_refused(tmp_path: Path) -> None:
+    """PyYAML keeps the last of two equal keys; a second 'teams:' block must not drop the first."""
     file = write(tmp_path, "config:\n  team-cluster:cluster: {name: myeks}\n"
                            "  team-cluster:teams:\n    - {name: dev, roleName: Dev}\n"
                            "  team-cluster:teams:\n    - {name: ops, roleName: Ops}\n")
-    with pytest.raises(ConfigFileError, match="duplicate"):
+    with pytest.raises(ConfigFileError) as info:
         load_stack_file(file)
+    assert str(info.value) == (f"{file}: YAML syntax error: line 5, column 3: "
+                               "duplicate key 'team-cluster:teams' (first at line 3)")
