@@ -34,8 +34,8 @@ from eks_access.validation import (
     expect_str,
     index,
     join,
-    optional,
     kubernetes_group,
+    optional,
     rbac_role_ref,
     str_list,
 )

@@ -37,7 +37,7 @@ def read_config_file(file: Path) -> dict[str, Any]:
     if not file.is_file():
         raise ConfigFileError(name, "", "stack config file not found (use --stack NAME for Pulumi.NAME.yaml, or --config FILE)")
     try:
-        document = yaml.load(file.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
+        document = yaml.load(file.read_text(encoding="utf-8"), Loader=_StrictLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
