@@ -12,31 +12,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from eks_access.analysis import rbac
 from eks_access.guardrails.records import strings
 
 WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
 READ_VERBS = ("get", "list", "watch")
 
 
+def _rule(rule: Mapping[str, Any]) -> rbac.Rule:
+    """The analyzer's rule type: one matcher for both the analyzer and the guardrails."""
+    return rbac.Rule.from_manifest({k: strings(rule.get(k)) for k in _RULE_FIELDS}, origin="")
+
+
+_RULE_FIELDS = ("verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs")
+
+
 def verb_matches(rule: Mapping[str, Any], verb: str) -> bool:
-    verbs = strings(rule.get("verbs"))
-    return "*" in verbs or verb in verbs
+    return rbac.verb_matches(_rule(rule), verb)
 
 
 def api_group_matches(rule: Mapping[str, Any], group: str) -> bool:
-    groups = strings(rule.get("apiGroups"))
-    return "*" in groups or group in groups
+    return rbac.group_matches(_rule(rule), group)
 
 
 def resource_matches(rule: Mapping[str, Any], resource: str) -> bool:
     """``resource`` is ``pods`` or ``pods/exec``; see the module docstring for the forms."""
-    rule_resources = strings(rule.get("resources"))
-    if "*" in rule_resources or resource in rule_resources:
-        return True
-    if "/" in resource:
-        subresource = resource.split("/", 1)[1]
-        return f"*/{subresource}" in rule_resources
-    return False
+    name, _, subresource = resource.partition("/")
+    return rbac.resource_matches(_rule(rule), name, subresource)
 
 
 def narrowed_by_name(rule: Mapping[str, Any]) -> bool:
