@@ -10,10 +10,12 @@ config change touches.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,7 +243,8 @@ def run_program(
             for key, value in outputs.items():
                 exports[key] = _plain(await pulumi.Output.from_input(value).future())
 
-        loop.run_until_complete(body())
+        with _linear_quiescence(), _no_cyclic_gc():
+            loop.run_until_complete(body())
         return ProgramResult(sort_records(cloud.records), exports)
     finally:
         _drain(loop)
@@ -263,6 +266,66 @@ def sort_records(records: list[Record]) -> list[Record]:
         return name
 
     return sorted(records, key=lambda r: (root(r["name"]), r.get("parent") is not None, r["type"], r["name"]))
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic collector for the run, collect once after.
+
+    A program run creates a few hundred thousand short-lived, cyclic SDK objects (Outputs,
+    futures, tasks); full collections over that growing heap made plan time grow about 5x for
+    4x the teams. Without them it is linear; the garbage is freed once at the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
+@contextlib.contextmanager
+def _linear_quiescence() -> Iterator[None]:
+    """Swap the SDK's end-of-program wait for one that is linear in the number of outputs.
+
+    ``pulumi.runtime.stack.wait_for_rpcs`` waits on *all* outstanding Output tasks with
+    ``FIRST_COMPLETED`` in a loop, re-registering a callback on every pending task per
+    completion: quadratic, and it dominates a mocked run of a few thousand resources
+    (13 ms per resource at 3,200). Awaiting each snapshot with ``gather`` has the same
+    semantics here (every task must finish, the first error propagates) in linear time.
+    """
+    from pulumi.runtime import stack as runtime_stack
+
+    original = runtime_stack.wait_for_rpcs
+    runtime_stack.wait_for_rpcs = _wait_for_rpcs
+    try:
+        yield
+    finally:
+        runtime_stack.wait_for_rpcs = original
+
+
+async def _wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
+    from pulumi.runtime.settings import _get_rpc_manager
+
+    rpc_manager = _get_rpc_manager()
+    while True:
+        while rpc_manager.rpcs:
+            await asyncio.sleep(0)
+            await rpc_manager.rpcs.pop()
+        if rpc_manager.unhandled_exception is not None:
+            raise rpc_manager.unhandled_exception.with_traceback(rpc_manager.exception_traceback)
+        if await_all_outstanding_tasks:
+            while True:
+                with SETTINGS.lock:
+                    if not SETTINGS.outputs:
+                        break
+                    pending = list(SETTINGS.outputs)
+                    SETTINGS.outputs.clear()
+                await asyncio.gather(*pending)
+        if not rpc_manager.rpcs:
+            break
 
 
 def _drain(loop: asyncio.AbstractEventLoop) -> None:

@@ -134,7 +134,6 @@ class TeamAccess(pulumi.ComponentResource):
         self.spec = spec
         tags = {"eks-access/team": spec.name, **args.tags}
         cluster_arn = pulumi.Output.from_input(args.cluster_arn)
-        parsed = cluster_arn.apply(parse_cluster_arn)
 
         if spec.existing_iam_group:
             group_name: pulumi.Output[str] = pulumi.Output.from_input(spec.iam_group)
@@ -148,10 +147,10 @@ class TeamAccess(pulumi.ComponentResource):
                 f"{name}-member-{user}", user=user, groups=[group_name], opts=child_opts(self, group_deps)
             )
 
-        trust = parsed.apply(
-            lambda p: docs.to_json(
+        trust = cluster_arn.apply(
+            lambda arn: docs.to_json(
                 docs.team_trust_policy(
-                    p[2], p[0],
+                    parse_cluster_arn(arn)[2], parse_cluster_arn(arn)[0],
                     session_name_must_match_user=spec.session_name_must_match_user,
                     require_mfa=spec.require_mfa,
                     trusted_principal_arns=spec.trusted_principal_arns,
@@ -217,9 +216,9 @@ class TeamAccess(pulumi.ComponentResource):
         self.kubernetes_groups = pulumi.Output.from_input(list(spec.kubernetes_groups))
         self.username = pulumi.Output.from_input(spec.username)
         self.role_mapping = role.arn.apply(lambda arn: docs.aws_auth_role_entry(arn, spec.username, spec.kubernetes_groups))
-        self.aws_profile = pulumi.Output.all(role.arn, parsed).apply(
+        self.aws_profile = pulumi.Output.all(role.arn, cluster_arn).apply(
             lambda v: docs.aws_profile(
-                spec.name, v[0], v[1][1],
+                spec.name, v[0], parse_cluster_arn(v[1])[1],
                 session_name="<your-iam-user-name>" if spec.session_name_must_match_user else None,
             )
         )
