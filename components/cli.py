@@ -43,15 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("can-i", parents=[common, fmt], help="can PRINCIPAL do VERB on RESOURCE? (exit 0 yes, 1 no)")
     p.add_argument("verb")
     p.add_argument("resource")
-    p.add_argument("-n", "--namespace", help="namespace (default: cluster-wide, only cluster-wide grants count)")
+    _namespace_args(p)
     p.add_argument("--as", dest="principal", required=True, help="IAM ARN, user:NAME, group:NAME or serviceaccount:NS:NAME")
     p = sub.add_parser("who-can", parents=[common, fmt], help="every principal allowed VERB on RESOURCE, with its chain")
     p.add_argument("verb")
     p.add_argument("resource")
-    p.add_argument("-n", "--namespace")
+    _namespace_args(p)
     p = sub.add_parser("matrix", parents=[common, fmt], help="resources x verbs table, like kubectl access-matrix")
     p.add_argument("--as", dest="principal")
-    p.add_argument("-n", "--namespace")
+    _namespace_args(p)
     p = sub.add_parser("diagram", parents=[common], help="IAM -> roles -> Kubernetes groups -> RBAC, as Mermaid or SVG")
     p.add_argument("--format", choices=("mermaid", "svg"), default="mermaid")
     for name, what in (("kubeconfig", "the kubeconfig a team member uses"), ("aws-config", "the ~/.aws/config profile a team member adds")):
@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--member", help="IAM user name of the member (fills role_session_name)")
             p.add_argument("--source-profile", default="default", help="profile holding the member's own credentials")
     return parser
+
+
+def _namespace_args(parser: argparse.ArgumentParser) -> None:
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", help="namespace (default: cluster scope, where only cluster-wide grants count)")
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="cluster scope (the default), as kubectl spells it")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
