@@ -64,3 +64,21 @@ def parse_cluster_arn(arn: str) -> tuple[str, str, str, str]:
     if len(parts) != 6 or parts[0] != "arn" or parts[2] != "eks" or not parts[5].startswith("cluster/"):
         raise SpecError("cluster_arn", f"{arn!r} is not an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>)")
     return parts[1], parts[3], parts[4], parts[5].removeprefix("cluster/")
+
+
+def apply_manifest(kind: Any, resource_name: str, manifest: Mapping[str, Any], parent: pulumi.Resource,
+           depends_on: list[pulumi.Resource] | None = None) -> Any:
+    """Register a Kubernetes object from its manifest dict, the same dict ``plan`` writes out."""
+    fields = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind")}
+    kwargs: dict[str, Any] = {}
+    for key, value in fields.items():
+        kwargs[_SNAKE.get(key, key)] = value
+    return kind(resource_name, **kwargs, opts=child_opts(parent, depends_on))
+
+
+_SNAKE = {
+    "roleRef": "role_ref",
+    "aggregationRule": "aggregation_rule",
+    "automountServiceAccountToken": "automount_service_account_token",
+    "imagePullSecrets": "image_pull_secrets",
+}

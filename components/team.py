@@ -16,7 +16,14 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 from eks_access import documents as docs
-from eks_access.arguments import child_opts, parse_cluster_arn, remember_deps, to_config, validate
+from eks_access.arguments import (
+    apply_manifest,
+    child_opts,
+    parse_cluster_arn,
+    remember_deps,
+    to_config,
+    validate,
+)
 from eks_access.spec import (
     AuthenticationMode,
     ClusterSpec,
@@ -91,6 +98,7 @@ class TeamAccessArgs:
         )
         if dangerously_allow_system_groups:
             self.config["dangerouslyAllowSystemGroups"] = True
+        self._spec: TeamSpec | None = None
 
     @classmethod
     def from_spec(
@@ -107,8 +115,6 @@ class TeamAccessArgs:
                    authentication_mode=authentication_mode, tags=tags)
         args._spec = spec
         return args
-
-    _spec: TeamSpec | None = None
 
 
 class TeamAccess(pulumi.ComponentResource):
@@ -238,14 +244,14 @@ class TeamAccess(pulumi.ComponentResource):
         namespaces: dict[str, k8s.core.v1.Namespace] = {}
         if spec.create_namespaces:
             for ns in spec.rbac_namespaces:
-                namespaces[ns] = _apply(k8s.core.v1.Namespace, f"{name}-ns-{ns}", docs.namespace(ns, spec.name), self)
+                namespaces[ns] = apply_manifest(k8s.core.v1.Namespace, f"{name}-ns-{ns}", docs.namespace(ns, spec.name), self)
 
         def ns_deps(ns: str) -> list[pulumi.Resource]:
             return [namespaces[ns]] if ns in namespaces else []
 
         created_roles: dict[str, pulumi.Resource] = {}
         for role_name, rules in spec.cluster_roles.items():
-            created_roles[role_name] = _apply(
+            created_roles[role_name] = apply_manifest(
                 k8s.rbac.v1.ClusterRole, f"{name}-clusterrole-{role_name}", docs.cluster_role(role_name, rules, spec.name), self
             )
         # Custom ClusterRoles are bound cluster-wide unless the team binds them per namespace.
@@ -255,7 +261,7 @@ class TeamAccess(pulumi.ComponentResource):
         ]
         for role_name in crb_roles:
             deps = [created_roles[role_name]] if role_name in created_roles else []
-            _apply(
+            apply_manifest(
                 k8s.rbac.v1.ClusterRoleBinding,
                 f"{name}-crb-{role_name}",
                 docs.cluster_role_binding(f"{spec.name}-{_k8s_name(role_name)}", role_name, subjects, spec.name),
@@ -264,8 +270,8 @@ class TeamAccess(pulumi.ComponentResource):
             )
         for ns, ns_roles in spec.roles.items():
             for role_name, rules in ns_roles.items():
-                role = _apply(k8s.rbac.v1.Role, f"{name}-role-{ns}-{role_name}", docs.role(role_name, ns, rules, spec.name), self, ns_deps(ns))
-                _apply(
+                role = apply_manifest(k8s.rbac.v1.Role, f"{name}-role-{ns}-{role_name}", docs.role(role_name, ns, rules, spec.name), self, ns_deps(ns))
+                apply_manifest(
                     k8s.rbac.v1.RoleBinding,
                     f"{name}-rb-{ns}-{role_name}",
                     docs.role_binding(f"{spec.name}-{role_name}", ns, "Role", role_name, subjects, spec.name),
@@ -275,7 +281,7 @@ class TeamAccess(pulumi.ComponentResource):
         for ns, cluster_role_names in spec.namespace_role_bindings.items():
             for role_name in cluster_role_names:
                 deps = ns_deps(ns) + ([created_roles[role_name]] if role_name in created_roles else [])
-                _apply(
+                apply_manifest(
                     k8s.rbac.v1.RoleBinding,
                     f"{name}-rb-{ns}-{role_name}",
                     docs.role_binding(f"{spec.name}-{_k8s_name(role_name)}", ns, "ClusterRole", role_name, subjects, spec.name),
@@ -287,24 +293,6 @@ class TeamAccess(pulumi.ComponentResource):
 def _k8s_name(role_name: str) -> str:
     """Built-in role names may contain ':'; binding names derived from them must not."""
     return role_name.replace(":", "-")
-
-
-def _apply(kind: Any, resource_name: str, manifest: Mapping[str, Any], parent: pulumi.Resource,
-           depends_on: list[pulumi.Resource] | None = None) -> Any:
-    """Register a Kubernetes object from its manifest dict (the same dict ``plan`` writes out)."""
-    fields = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind")}
-    kwargs: dict[str, Any] = {}
-    for key, value in fields.items():
-        kwargs[_SNAKE.get(key, key)] = value
-    return kind(resource_name, **kwargs, opts=child_opts(parent, depends_on))
-
-
-_SNAKE = {
-    "roleRef": "role_ref",
-    "aggregationRule": "aggregation_rule",
-    "automountServiceAccountToken": "automount_service_account_token",
-    "imagePullSecrets": "image_pull_secrets",
-}
 
 
 def rules_from_dicts(rules: Sequence[Mapping[str, Any]], path: str = "rules") -> tuple[PolicyRule, ...]:

@@ -14,10 +14,16 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 from eks_access import documents as docs
-from eks_access.arguments import child_opts, parse_cluster_arn, remember_deps, to_config, validate
+from eks_access.arguments import (
+    apply_manifest,
+    child_opts,
+    parse_cluster_arn,
+    remember_deps,
+    to_config,
+    validate,
+)
 from eks_access.errors import SpecError
 from eks_access.spec import WorkloadSpec, load_workload
-from eks_access.team import _apply
 
 
 class WorkloadIdentityArgs:
@@ -152,8 +158,8 @@ class WorkloadIdentity(pulumi.ComponentResource):
             sa_deps.append(sa)
         if spec.rules:
             role_name = f"{spec.service_account}-api"
-            k8s_role = _apply(k8s.rbac.v1.Role, f"{name}-rbac-role", docs.role(role_name, spec.namespace, spec.rules, name), self)
-            _apply(
+            k8s_role = apply_manifest(k8s.rbac.v1.Role, f"{name}-rbac-role", docs.role(role_name, spec.namespace, spec.rules, name), self)
+            apply_manifest(
                 k8s.rbac.v1.RoleBinding,
                 f"{name}-rbac-binding",
                 docs.role_binding(role_name, spec.namespace, "Role", role_name,
