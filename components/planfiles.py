@@ -180,6 +180,20 @@ def facts(record: Record) -> str:
     return ""
 
 
+def kind_label(rtype: str) -> str:
+    """``Role`` alone is ambiguous in a plan that has IAM roles and Kubernetes Roles."""
+    if rtype.startswith("pulumi:providers:"):
+        return f"{rtype.rsplit(':', 1)[-1]} provider"
+    kind = rtype.rsplit(":", 1)[-1]
+    if rtype.startswith("kubernetes:"):
+        return f"k8s {kind}"
+    if rtype.startswith("aws:iam/"):
+        return f"IAM {kind}"
+    if rtype.startswith(("aws:eks/", "eks:")):
+        return f"EKS {kind}"
+    return kind
+
+
 def render_tree(records: Sequence[Record]) -> str:
     children: dict[str | None, list[Record]] = {}
     for record in records:
@@ -189,7 +203,7 @@ def render_tree(records: Sequence[Record]) -> str:
     def walk(parent: str | None, depth: int) -> None:
         for record in children.get(parent, []):
             detail = facts(record)
-            short = str(record["type"]).rsplit(":", 1)[-1]
+            short = kind_label(str(record["type"]))
             lines.append(f"{'  ' * depth}{'- ' if depth else ''}{short} {record['name']}" + (f"  {detail}" if detail else ""))
             walk(str(record["name"]), depth + 1)
 
@@ -200,8 +214,8 @@ def render_tree(records: Sequence[Record]) -> str:
 def summary(records: Sequence[Record]) -> str:
     counts: dict[str, int] = {}
     for record in records:
-        if record.get("custom", True):
-            short = str(record["type"]).rsplit(":", 1)[-1]
+        if not str(record["type"]).startswith("eks-access:"):
+            short = kind_label(str(record["type"]))
             counts[short] = counts.get(short, 0) + 1
     parts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     components = sum(1 for r in records if str(r["type"]).startswith("eks-access:"))
