@@ -197,6 +197,7 @@ class AccessGraph:
         self._build_rbac()
         self._build_workloads()
         self._assumable: dict[str, list[tuple[IamRole, PathResult]]] = {}
+        self._trusting: dict[str, list[IamRole]] | None = None
         self._role_assumers: dict[str, list[str]] | None = None
 
     # ------------------------------------------------------------------ building
@@ -459,6 +460,8 @@ class AccessGraph:
             for role in self.roles_by_arn.values():
                 if any(wildcard_match(p, role.arn) for p in patterns):
                     cands[role.arn] = role
+        for role in self._trusting_by_arn().get(u.arn, ()):
+            cands.setdefault(role.arn, role)
         out: list[tuple[IamRole, PathResult]] = []
         parts = split_iam_arn(u.arn)
         caller = Caller(u.arn, parts[0] if parts else self.account, u.name)
@@ -469,10 +472,37 @@ class AccessGraph:
         self._assumable[u.name] = out
         return out
 
+    def _trusting_by_arn(self) -> dict[str, list[IamRole]]:
+        """Roles whose trust policy names an IAM principal ARN directly, by that ARN (built once)."""
+        if self._trusting is None:
+            index: dict[str, list[IamRole]] = defaultdict(list)
+            for role in self.roles_by_arn.values():
+                for st in role.trust.statements:
+                    if st.effect == "Allow":
+                        for ptype, value in st.principals:
+                            if ptype == "AWS" and ":user/" in value:
+                                index[value].append(role)
+            self._trusting = dict(index)
+        return self._trusting
+
     def _assume_path(self, u: IamUser, role: IamRole,
                      docs: list[tuple[PolicyDoc, str | None, str | None]],
                      caller: Caller) -> PathResult:  # fmt: skip
         ident = evaluate_identity([d for d, _, _ in docs], ASSUME_ROLE, role.arn, caller)
+        if not ident.allowed and not ident.denied_by:
+            # Same account: a trust policy naming the user's own ARN is enough on its own, no
+            # identity policy needed (IAM's resource-based policy rule). Account root is not.
+            direct = evaluate_trust(role.trust, caller)
+            role_parts, user_parts = split_iam_arn(role.arn), split_iam_arn(u.arn)
+            same_account = bool(role_parts and user_parts and role_parts[0] == user_parts[0])
+            if direct.allowed and direct.via == "caller ARN" and same_account:
+                text = (f"the trust policy of role {role.name} names IAM user {u.name} directly "
+                        "(same account: no identity policy needed)")  # fmt: skip
+                if direct.requirements:
+                    text += "; conditions: " + "; ".join(direct.requirements)
+                hop = Hop("assume", text, {"role": role.name, "roleArn": role.arn, "policy": "trust policy",
+                                           "trust": direct.via, "conditions": direct.requirements})  # fmt: skip
+                return PathResult([hop], None, conditions=direct.requirements)
         if not ident.allowed:
             if ident.denied_by:
                 why = f"{ident.denied_by} explicitly denies sts:AssumeRole on {role.arn} for {u.name}"

@@ -173,3 +173,33 @@ def test_node_role_keeps_node_identity(dev_plan: Records) -> None:
     doc = ask(dev_plan, "get", "nodes", None, f"arn:aws:iam::{ACCOUNT}:role/{CLUSTER}-node-role")
     assert doc["chain"][0]["username"] == "system:node:{{EC2PrivateDNSName}}"
     assert doc["chain"][0]["groups"] == ["system:bootstrappers", "system:nodes"]
+
+
+def test_same_account_trust_naming_the_user_needs_no_identity_policy() -> None:
+    """IAM: a role's trust policy naming a same-account user admits it without identity policy."""
+    from eks_access.analysis.commands import can_i
+
+    account = "111122223333"
+    direct = f"arn:aws:iam::{account}:user/breakglass"
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": direct}, "Action": "sts:AssumeRole"}]})
+    records = [
+        {"type": "aws:iam/role:Role", "name": "bg-role", "parent": None, "custom": True,
+         "inputs": {"name": "BreakGlass", "assumeRolePolicy": trust},
+         "outputs": {"arn": f"arn:aws:iam::{account}:role/BreakGlass"}},
+        {"type": "aws:eks/accessEntry:AccessEntry", "name": "bg-entry", "parent": None, "custom": True,
+         "inputs": {"clusterName": "c", "principalArn": f"arn:aws:iam::{account}:role/BreakGlass",
+                    "kubernetesGroups": ["viewers"], "userName": "breakglass:{{SessionName}}"}, "outputs": {}},
+        {"type": "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "name": "bg-crb", "parent": None,
+         "custom": True, "inputs": {"metadata": {"name": "viewers"},
+                                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+                                    "subjects": [{"kind": "Group", "name": "viewers", "apiGroup": "rbac.authorization.k8s.io"}]},
+         "outputs": {}},
+    ]
+    code, text = can_i(records, "list", "pods", "default", direct, "json")
+    answer = json.loads(text)
+    assert code == 0 and answer["allowed"] is True
+    assert answer["chain"][0]["text"] == (
+        "the trust policy of role BreakGlass names IAM user breakglass directly (same account: no identity policy needed)")
+    other = "arn:aws:iam::999988887777:user/breakglass"
+    assert can_i(records, "list", "pods", "default", other, "text")[0] == 1
