@@ -183,7 +183,7 @@ def test_same_account_trust_naming_the_user_needs_no_identity_policy() -> None:
     direct = f"arn:aws:iam::{account}:user/breakglass"
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": direct}, "Action": "sts:AssumeRole"}]})
-    records = [
+    records: list[dict[str, Any]] = [
         {"type": "aws:iam/role:Role", "name": "bg-role", "parent": None, "custom": True,
          "inputs": {"name": "BreakGlass", "assumeRolePolicy": trust},
          "outputs": {"arn": f"arn:aws:iam::{account}:role/BreakGlass"}},
