@@ -278,12 +278,14 @@ def _no_cyclic_gc() -> Iterator[None]:
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    gc.freeze()  # the SDKs' module objects are old and live: keep them out of the final sweep
     try:
         yield
     finally:
+        gc.collect()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
-        gc.collect()
 
 
 @contextlib.contextmanager
