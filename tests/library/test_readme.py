@@ -24,3 +24,14 @@ def test_readme_snippet_declares_the_worked_example() -> None:
     assert trust["Condition"]["StringEquals"]["oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"] == (
         "system:serviceaccount:default:my-sa")
     assert by_name["my-sa-managed-0"]["inputs"]["policyArn"] == "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+
+
+def test_readme_can_i_sample_is_what_the_analyzer_prints(dev_plan_resources: list[dict[str, object]]) -> None:
+    from eks_access.analysis.commands import can_i
+
+    text = README.read_text()
+    match = re.search(r"```text\n\$ eks-access can-i list pods -n default --as (\S+)\n(.*?)```", text, flags=re.S)
+    assert match is not None
+    code, output = can_i(dev_plan_resources, "list", "pods", "default", match.group(1), "text")
+    assert code == 0
+    assert output.strip() == match.group(2).strip()
