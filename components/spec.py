@@ -544,45 +544,41 @@ def _check_username(username: str, path: str, mapping: Mapping_) -> None:
 _CASE_NOTE = " (IAM compares names case-insensitively)"
 
 
+def _claim(seen: dict[str, str], key: str, owner: str, path: str, message: str) -> None:
+    """Record ``owner`` as the first user of ``key``, or fail naming the earlier one."""
+    if key in seen:
+        raise SpecError(path, message.replace("{other}", seen[key]))
+    seen[key] = owner
+
+
 def _check_unique(spec: StackSpec) -> None:
-    seen_teams: dict[str, int] = {}
-    seen_roles: dict[str, str] = {}
-    seen_usernames: dict[str, str] = {}
-    seen_groups: dict[str, str] = {}
+    teams: dict[str, str] = {}
+    roles: dict[str, str] = {}
+    usernames: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    cluster_roles: dict[str, str] = {}
     for i, team in enumerate(spec.teams):
         path = index("teams", i)
-        if team.name in seen_teams:
-            raise SpecError(join(path, "name"), f"duplicate team name {team.name!r} (also teams[{seen_teams[team.name]}])")
-        seen_teams[team.name] = i
-        if team.role_name.lower() in seen_roles:
-            raise SpecError(join(path, "roleName"), f"duplicate IAM role name {team.role_name!r} (also {seen_roles[team.role_name.lower()]}){_CASE_NOTE}")
-        seen_roles[team.role_name.lower()] = join(path, "roleName")
-        if team.username in seen_usernames:
-            raise SpecError(join(path, "username"), f"duplicate Kubernetes username {team.username!r} (also {seen_usernames[team.username]})")
-        seen_usernames[team.username] = join(path, "username")
+        _claim(teams, team.name, path, join(path, "name"), f"duplicate team name {team.name!r} (also {{other}})")
+        role_path = join(path, "roleName")
+        _claim(roles, team.role_name.lower(), role_path, role_path,
+               f"duplicate IAM role name {team.role_name!r} (also {{other}}){_CASE_NOTE}")
+        user_path = join(path, "username")
+        _claim(usernames, team.username, user_path, user_path, f"duplicate Kubernetes username {team.username!r} (also {{other}})")
         if not team.existing_iam_group:
-            if team.iam_group.lower() in seen_groups:
-                raise SpecError(join(path, "iamGroup"), f"IAM group {team.iam_group!r} is created by {seen_groups[team.iam_group.lower()]} already; set existingIamGroup: true to share it{_CASE_NOTE}")
-            seen_groups[team.iam_group.lower()] = path
+            _claim(groups, team.iam_group.lower(), path, join(path, "iamGroup"),
+                   f"IAM group {team.iam_group!r} is created by {{other}} already; set existingIamGroup: true to share it{_CASE_NOTE}")
         for role in team.cluster_roles:
-            for j, other in enumerate(spec.teams[:i]):
-                if role in other.cluster_roles:
-                    raise SpecError(join(join(path, "clusterRoles"), role), f"ClusterRole {role!r} is already defined by teams[{j}]")
-    seen_arns: dict[str, str] = {}
+            _claim(cluster_roles, role, path, join(join(path, "clusterRoles"), role), f"ClusterRole {role!r} is already defined by {{other}}")
+    arns: dict[str, str] = {}
     for i, user in enumerate(spec.users):
         path = index("users", i)
-        if user.user_arn in seen_arns:
-            raise SpecError(join(path, "userArn"), f"duplicate user ARN (also {seen_arns[user.user_arn]})")
-        seen_arns[user.user_arn] = join(path, "userArn")
-        if user.username in seen_usernames:
-            raise SpecError(join(path, "username"), f"duplicate Kubernetes username {user.username!r} (also {seen_usernames[user.username]})")
-        seen_usernames[user.username] = join(path, "username")
-    seen_sas: dict[str, str] = {}
+        arn_path, user_path = join(path, "userArn"), join(path, "username")
+        _claim(arns, user.user_arn, arn_path, arn_path, "duplicate user ARN (also {other})")
+        _claim(usernames, user.username, user_path, user_path, f"duplicate Kubernetes username {user.username!r} (also {{other}})")
+    service_accounts: dict[str, str] = {}
     for i, wl in enumerate(spec.workloads):
         path = index("workloads", i)
-        if wl.key in seen_sas:
-            raise SpecError(join(path, "serviceAccount"), f"duplicate ServiceAccount {wl.key} (also {seen_sas[wl.key]})")
-        seen_sas[wl.key] = path
-        if wl.role_name.lower() in seen_roles:
-            raise SpecError(join(path, "roleName"), f"duplicate IAM role name {wl.role_name!r} (also {seen_roles[wl.role_name.lower()]}){_CASE_NOTE}")
-        seen_roles[wl.role_name.lower()] = join(path, "roleName")
+        _claim(service_accounts, wl.key, path, join(path, "serviceAccount"), f"duplicate ServiceAccount {wl.key} (also {{other}})")
+        role_path = join(path, "roleName")
+        _claim(roles, wl.role_name.lower(), role_path, role_path, f"duplicate IAM role name {wl.role_name!r} (also {{other}}){_CASE_NOTE}")
