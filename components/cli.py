@@ -93,14 +93,14 @@ def _plan(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
     """(records, exports, raw guardrails config) from --plan FILE or by planning the stack."""
     if getattr(args, "plan_file", None):
         return _read_plan(Path(args.plan_file)), {}, {}
-    from eks_access.stackconfig import load_stack_file, read_config_file
+    from eks_access.stackconfig import read_config_file, validate_config
 
     file = _config_file(args)
-    spec = load_stack_file(file)  # validates, naming the file and key path, before Pulumi loads
+    config = read_config_file(file)
+    spec = validate_config(config, file)  # names the file and key path, before Pulumi loads
     from eks_access.offline import plan_config
 
-    program = _project_program(file)
-    result = plan_config(read_config_file(file), stack=_stack_name(args), program=program)
+    result = plan_config(config, stack=_stack_name(args), program=_project_program(file), spec=spec)
     return result.resources, result.exports, dict(spec.guardrails)
 
 
@@ -188,7 +188,10 @@ def _cmd_member(args: argparse.Namespace, exports: dict[str, Any]) -> int:
         return _emit(0, str(team["kubeconfig"]).rstrip("\n"))
     from eks_access import documents as docs
 
-    region = str(exports.get("clusterArn", "arn:aws:eks:us-east-1:0:cluster/x")).split(":")[3]
+    cluster_arn = str(exports.get("clusterArn", ""))
+    if cluster_arn.count(":") < 5:
+        raise UsageError("aws-config: the stack exports no clusterArn to take the region from")
+    region = cluster_arn.split(":")[3]
     session = args.member or ("<your-iam-user-name>" if "role_session_name" in str(team["awsProfile"]) else None)
     text = docs.aws_profile(args.team, str(team["roleArn"]), region, source_profile=args.source_profile, session_name=session)
     return _emit(0, text.rstrip("\n"))

@@ -21,10 +21,12 @@ from typing import Any
 
 import pulumi
 from eks_access import documents as docs
+from eks_access.spec import StackSpec
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 Record = dict[str, Any]
 
@@ -164,11 +166,8 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         id_, state = self.cloud.new_resource(args)
         state = {k: v for k, v in state.items() if not _has_ref(v)}  # the SDK type-checks outputs
         self.cloud.set_parent(request.type, request.name, request.parent)
-        loop = asyncio.new_event_loop()
-        try:
-            obj_proto = loop.run_until_complete(rpc.serialize_properties(state, {}))
-        finally:
-            loop.close()
+        _ensure_event_loop()  # type: ignore[no-untyped-call]  # the SDK's per-thread loop, as the stock monitor uses
+        obj_proto = _sync_await(rpc.serialize_properties(state, {}))
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_ or "", state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
 
@@ -370,16 +369,24 @@ def _fake_id(prefix: str, text: str) -> str:
     return prefix + _digest(text)[:17].upper()
 
 
-def plan_config(config: Mapping[str, Any], *, stack: str = "dev", program: Callable[[], None] | None = None) -> ProgramResult:
+def plan_config(
+    config: Mapping[str, Any],
+    *,
+    stack: str = "dev",
+    program: Callable[[], None] | None = None,
+    spec: StackSpec | None = None,
+) -> ProgramResult:
     """Plan a stack from its ``config:`` mapping (``team-cluster:teams`` etc.), validated first.
 
     Validation runs before the program so a bad config raises :class:`SpecError` with its key
-    path and nothing is registered. ``program`` defaults to the packaged stack program.
+    path and nothing is registered. ``program`` defaults to the packaged stack program; pass
+    ``spec`` when ``config`` was validated already.
     """
     from eks_access.spec import load_stack
     from eks_access.stackconfig import pulumi_config, raw_stack_config
 
-    spec = load_stack(raw_stack_config(config))
+    if spec is None:
+        spec = load_stack(raw_stack_config(config))
     if program is None:
         from eks_access.stack import main
 

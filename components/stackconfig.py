@@ -90,7 +90,11 @@ def raw_stack_config(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def load_stack_file(file: Path) -> StackSpec:
-    config = read_config_file(file)
+    return validate_config(read_config_file(file), file)
+
+
+def validate_config(config: Mapping[str, Any], file: Path) -> StackSpec:
+    """Validate a stack file's ``config:`` mapping; errors name the file and namespaced key."""
     try:
         return load_stack(raw_stack_config(config))
     except SpecError as err:

@@ -117,6 +117,19 @@ class TeamAccessArgs:
         return args
 
 
+def _team_trust(cluster_arn: str, spec: TeamSpec) -> str:
+    partition, _region, account, _cluster = parse_cluster_arn(cluster_arn)
+    return docs.to_json(
+        docs.team_trust_policy(
+            account,
+            partition,
+            session_name_must_match_user=spec.session_name_must_match_user,
+            require_mfa=spec.require_mfa,
+            trusted_principal_arns=spec.trusted_principal_arns,
+        )
+    )
+
+
 class TeamAccess(pulumi.ComponentResource):
     """Every IAM and Kubernetes object one team of people needs, least privilege by default."""
 
@@ -153,16 +166,7 @@ class TeamAccess(pulumi.ComponentResource):
                 f"{name}-member-{user}", user=user, groups=[group_name], opts=child_opts(self, group_deps)
             )
 
-        trust = cluster_arn.apply(
-            lambda arn: docs.to_json(
-                docs.team_trust_policy(
-                    parse_cluster_arn(arn)[2], parse_cluster_arn(arn)[0],
-                    session_name_must_match_user=spec.session_name_must_match_user,
-                    require_mfa=spec.require_mfa,
-                    trusted_principal_arns=spec.trusted_principal_arns,
-                )
-            )
-        )
+        trust = cluster_arn.apply(lambda arn: _team_trust(arn, spec))
         role = aws.iam.Role(
             f"{name}-role",
             name=spec.role_name,

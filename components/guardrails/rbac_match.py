@@ -52,12 +52,14 @@ def granted_verbs(
 
     With ``verbs`` None, any verb counts: the result is the rule's own verbs when it matches.
     """
-    if not api_group_matches(rule, group) or not resource_matches(rule, resource):
+    parsed = _rule(rule)
+    name, _, subresource = resource.partition("/")
+    if not rbac.group_matches(parsed, group) or not rbac.resource_matches(parsed, name, subresource):
         return []
     if verbs is None:
         own: list[str] = strings(rule.get("verbs"))
         return own
-    return [v for v in verbs if verb_matches(rule, v)]
+    return [v for v in verbs if rbac.verb_matches(parsed, v)]
 
 
 def is_full_wildcard(rule: Mapping[str, Any]) -> bool:
