@@ -17,7 +17,7 @@ plan: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	mkdir -p build/typing && ln -sfn ../../components build/typing/eks_access
+	$(BIN)/lint-imports
 	$(BIN)/mypy --strict -p eks_access
 	$(BIN)/mypy tests benchmarks policies/__main__.py __main__.py
 

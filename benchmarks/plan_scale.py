@@ -20,9 +20,10 @@ import time
 from typing import Any
 
 import pulumi_aws as aws
+
 from eks_access import documents as docs
+from eks_access.config.stackfile import pulumi_config
 from eks_access.offline import FakeCloud, plan_config, run_program
-from eks_access.stackconfig import pulumi_config
 
 ACCOUNT = "111122223333"
 REGION = "ap-northeast-2"

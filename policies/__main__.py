@@ -4,8 +4,9 @@ Every policy is built from the rule objects of ``eks_access.guardrails`` by
 ``eks_access.guardrails.pack.build_policies``; this file only starts the pack.
 """
 
-from eks_access.guardrails.pack import build_policies
 from pulumi_policy import EnforcementLevel, PolicyPack
+
+from eks_access.guardrails.pack import build_policies
 
 PolicyPack(
     name="eks-access",

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from eks_access.config.stackfile import read_config_file
 from eks_access.offline import ProgramResult, plan_config
-from eks_access.stackconfig import read_config_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

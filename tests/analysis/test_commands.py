@@ -8,9 +8,10 @@ import shutil
 from typing import Any
 
 import pytest
-from conftest import DEV1
+
 from eks_access.analysis import can_i, diagram, matrix, who_can
 from eks_access.errors import UsageError
+from tests.analysis.conftest import DEV1
 
 Records = list[dict[str, Any]]
 

@@ -6,9 +6,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from conftest import ACCOUNT, CLUSTER, DEV1, OPE1, VIEWER_ARN, policy, rec, root_trust
 from eks_access.analysis import can_i
 from eks_access.analysis.iam import Caller, evaluate_trust, parse_policy, wildcard_match
+from tests.analysis.conftest import (
+    ACCOUNT,
+    CLUSTER,
+    DEV1,
+    OPE1,
+    VIEWER_ARN,
+    policy,
+    rec,
+    root_trust,
+)
 
 Records = list[dict[str, Any]]
 Extend = Callable[..., Records]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import DEV1, DEV2, OPE1, VIEWER_ARN
 from eks_access.analysis import can_i, who_can
+from tests.analysis.conftest import DEV1, DEV2, OPE1, VIEWER_ARN
 
 
 def ask(plan: list[dict[str, Any]], verb: str, res: str, ns: str | None, who: str) -> dict[str, Any]:

@@ -12,8 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eks_access.guardrails import Finding, load_guardrail_config, run_checks
-from eks_access.guardrails.pack import build_policies
 from pulumi_policy import (
     PolicyCustomTimeouts,
     PolicyResource,
@@ -24,6 +22,9 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from pulumi_policy.proxy import unknown_checking_proxy
+
+from eks_access.guardrails import Finding, load_guardrail_config, run_checks
+from eks_access.guardrails.pack import build_policies
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"

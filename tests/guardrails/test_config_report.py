@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from eks_access.errors import SpecError, UsageError
 from eks_access.guardrails import RULES, Enforcement, Finding, Severity, load_guardrail_config
 from eks_access.guardrails.report import render

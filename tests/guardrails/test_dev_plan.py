@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from eks_access.guardrails import Enforcement, run_checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _plan(config: Mapping[str, Any]) -> list[dict[str, Any]]:
     offline = pytest.importorskip("eks_access.offline")
-    stackconfig = pytest.importorskip("eks_access.stackconfig")
+    stackconfig = pytest.importorskip("eks_access.config.stackfile")
     program = str(ROOT / "__main__.py")
     result = offline.run_program(
         lambda: runpy.run_path(program, run_name="__main__"), config=stackconfig.pulumi_config(config)
@@ -25,7 +26,7 @@ def _plan(config: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _dev_config() -> dict[str, Any]:
-    stackconfig = pytest.importorskip("eks_access.stackconfig")
+    stackconfig = pytest.importorskip("eks_access.config.stackfile")
     return dict(stackconfig.read_config_file(ROOT / "Pulumi.dev.yaml"))
 
 

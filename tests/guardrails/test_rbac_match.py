@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eks_access.guardrails.rbac_match import granted_verbs, is_full_wildcard, resource_matches
-from gr_builders import findings, k8s_role
+from tests.guardrails.gr_builders import findings, k8s_role
 
 
 def test_subresource_forms() -> None:

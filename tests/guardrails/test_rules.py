@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from eks_access.guardrails import RULES
-from gr_builders import (
+from tests.guardrails.gr_builders import (
     ACCOUNT,
     ISSUER,
     access_entry,

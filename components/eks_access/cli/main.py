@@ -1,0 +1,208 @@
+"""``eks-access``: plan, check and question a stack's access before anything is deployed.
+
+User mistakes (bad config, bad arguments) print one ``eks-access: error: ...`` line naming the
+file, key path or argument, and exit 2. Pulumi is imported only by commands that run the stack
+program, and only after the config has been validated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from eks_access.errors import EksAccessError, UsageError
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own errors keep exit 2, in our format
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    source = common.add_mutually_exclusive_group()
+    source.add_argument("--stack", default="dev", help="read Pulumi.STACK.yaml in the working directory (default: dev)")
+    source.add_argument("--config", type=Path, help="read this stack config file instead")
+    common.add_argument("--plan", type=Path, dest="plan_file", help="read an existing plan.json instead of planning the stack")
+    fmt = _Parser(add_help=False)
+    fmt.add_argument("--format", choices=("text", "json"), default="text")
+
+    parser = _Parser(prog="eks-access", description="EKS access as code: plan, check and query who can do what, offline.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("plan", parents=[common, fmt], help="run the stack program on mocks and write the plan")
+    p.add_argument("--out", type=Path, help="output directory (default: build/STACK)")
+    sub.add_parser("check", parents=[common, fmt], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
+    p = sub.add_parser("can-i", parents=[common, fmt], help="can PRINCIPAL do VERB on RESOURCE? (exit 0 yes, 1 no)")
+    p.add_argument("verb")
+    p.add_argument("resource")
+    _namespace_args(p)
+    p.add_argument("--as", dest="principal", required=True, help="IAM ARN, user:NAME, group:NAME or serviceaccount:NS:NAME")
+    p = sub.add_parser("who-can", parents=[common, fmt], help="every principal allowed VERB on RESOURCE, with its chain")
+    p.add_argument("verb")
+    p.add_argument("resource")
+    _namespace_args(p)
+    p = sub.add_parser("matrix", parents=[common, fmt], help="resources x verbs table, like kubectl access-matrix")
+    p.add_argument("--as", dest="principal")
+    _namespace_args(p)
+    p = sub.add_parser("diagram", parents=[common], help="IAM -> roles -> Kubernetes groups -> RBAC, as Mermaid or SVG")
+    p.add_argument("--format", choices=("mermaid", "svg"), default="mermaid")
+    for name, what in (("kubeconfig", "the kubeconfig a team member uses"), ("aws-config", "the ~/.aws/config profile a team member adds")):
+        p = sub.add_parser(name, parents=[common], help=what)
+        p.add_argument("--team", required=True)
+        if name == "aws-config":
+            p.add_argument("--member", help="IAM user name of the member (fills role_session_name)")
+            p.add_argument("--source-profile", default="default", help="profile holding the member's own credentials")
+    return parser
+
+
+def _namespace_args(parser: argparse.ArgumentParser) -> None:
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", help="namespace (default: cluster scope, where only cluster-wide grants count)")
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="cluster scope (the default), as kubectl spells it")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return _dispatch(args)
+    except EksAccessError as err:
+        print(f"eks-access: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+
+
+def _config_file(args: argparse.Namespace) -> Path:
+    return Path(args.config) if args.config else Path(f"Pulumi.{args.stack}.yaml")
+
+
+def _stack_name(args: argparse.Namespace) -> str:
+    return str(args.stack) if not args.config else Path(args.config).stem.removeprefix("Pulumi.")
+
+
+def _plan(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """(records, exports, raw guardrails config) from --plan FILE or by planning the stack."""
+    if getattr(args, "plan_file", None):
+        return _read_plan(Path(args.plan_file)), {}, {}
+    from eks_access.config.stackfile import read_config_file, validate_config
+
+    file = _config_file(args)
+    config = read_config_file(file)
+    spec = validate_config(config, file)  # names the file and key path, before Pulumi loads
+    from eks_access.offline import plan_config
+
+    result = plan_config(config, stack=_stack_name(args), program=_project_program(file), spec=spec)
+    return result.resources, result.exports, dict(spec.guardrails)
+
+
+def _project_program(config_file: Path) -> Any:
+    """Run the project's own ``__main__.py`` when it sits beside the stack file, as pulumi would."""
+    program = config_file.resolve().parent / "__main__.py"
+    if not program.is_file() or not (program.parent / "Pulumi.yaml").is_file():
+        return None
+    import runpy
+
+    return lambda: runpy.run_path(str(program), run_name="__main__")
+
+
+def _read_plan(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"--plan: {path} not found (run `eks-access plan --out DIR` first)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise UsageError(f"--plan: {path} is not a plan.json: {err}") from None
+    if not isinstance(data, list) or not all(isinstance(r, dict) and "type" in r and "name" in r for r in data):
+        raise UsageError(f"--plan: {path} is not a list of {{type, name, parent, inputs}} records")
+    return data
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "plan":
+        return _cmd_plan(args)
+    records, exports, guardrails_raw = _plan(args)
+    if command == "check":
+        from eks_access.guardrails import load_guardrail_config, run_checks
+        from eks_access.guardrails.report import render
+
+        config = load_guardrail_config(guardrails_raw, "team-cluster:guardrails") if guardrails_raw else None
+        code, text = render(run_checks(records, config), args.format, resources=len(records))
+        return _emit(code, text)
+    if command in ("can-i", "who-can", "matrix", "diagram"):
+        from eks_access.analysis import commands
+
+        if command == "can-i":
+            code, text = commands.can_i(records, args.verb, args.resource, args.namespace, args.principal, args.format)
+        elif command == "who-can":
+            code, text = commands.who_can(records, args.verb, args.resource, args.namespace, args.format)
+        elif command == "matrix":
+            code, text = commands.matrix(records, args.principal, args.namespace, args.format)
+        else:
+            code, text = commands.diagram(records, args.format)
+        return _emit(code, text)
+    return _cmd_member(args, exports)
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from eks_access.plan.files import write_plan
+    from eks_access.plan.render import render_tree, summary
+
+    if getattr(args, "plan_file", None):
+        raise UsageError("--plan: `plan` makes a plan; it does not read one")
+    records, exports, _ = _plan(args)
+    out = Path(args.out) if args.out else Path("build") / _stack_name(args)
+    write_plan(records, exports, out)
+    if args.format == "json":
+        return _emit(0, json.dumps({"out": str(out), "resources": records}, indent=2, sort_keys=True))
+    text = "\n".join(
+        [
+            f"Plan of stack {_stack_name(args)} ({_config_file(args)}), offline on mocks: what `pulumi up` would create",
+            "",
+            render_tree(records),
+            "",
+            summary(records),
+            f"Wrote {out}/plan.json, {out}/outputs.json, {out}/manifests/ and {out}/iam/",
+        ]
+    )
+    return _emit(0, text)
+
+
+def _cmd_member(args: argparse.Namespace, exports: dict[str, Any]) -> int:
+    if not exports:
+        raise UsageError(f"{args.command} needs the stack (--stack/--config), not --plan")
+    teams = exports.get("teams", {})
+    if args.team not in teams:
+        known = ", ".join(sorted(teams)) or "none"
+        raise UsageError(f"--team: no team named {args.team!r} (teams: {known})")
+    team = teams[args.team]
+    if args.command == "kubeconfig":
+        return _emit(0, str(team["kubeconfig"]).rstrip("\n"))
+    from eks_access import documents as docs
+
+    cluster_arn = str(exports.get("clusterArn", ""))
+    if cluster_arn.count(":") < 5:
+        raise UsageError("aws-config: the stack exports no clusterArn to take the region from")
+    region = cluster_arn.split(":")[3]
+    session = args.member or ("<your-iam-user-name>" if "role_session_name" in str(team["awsProfile"]) else None)
+    text = docs.aws_profile(args.team, str(team["roleArn"]), region, source_profile=args.source_profile, session_name=session)
+    return _emit(0, text.rstrip("\n"))
+
+
+def _emit(code: int, text: str) -> int:
+    if text:
+        print(text)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

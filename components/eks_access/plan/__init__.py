@@ -1,0 +1,1 @@
+"""Plan files: what ``eks-access plan`` writes (plan.json, manifests, IAM documents) and shows."""
