@@ -22,3 +22,12 @@ class SpecError(EksAccessError):
 
 class UsageError(EksAccessError):
     """Invalid command-line argument or analyzer query (principal, verb, resource syntax)."""
+
+
+class PlanError(EksAccessError):
+    """A plan record whose shape the access model cannot read.
+
+    The message names the record (logical name and type) and the key path inside it, e.g.
+    ``plan record 'ops' (kubernetes:rbac.authorization.k8s.io/v1:ClusterRole): inputs.rules[0].verbs:
+    expected a list of strings, got str``; the CLI prints it as one line and exits 2.
+    """

@@ -11,7 +11,7 @@ import pytest
 
 from eks_access.analysis import can_i, diagram, matrix, who_can
 from eks_access.errors import UsageError
-from tests.analysis.conftest import DEV1
+from tests.builders import DEV1
 
 Records = list[dict[str, Any]]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from eks_access.analysis import can_i
 from eks_access.analysis.iam import Caller, evaluate_trust, parse_policy, wildcard_match
-from tests.analysis.conftest import (
+from tests.builders import (
     ACCOUNT,
     CLUSTER,
     DEV1,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from eks_access.analysis import can_i, who_can
-from tests.analysis.conftest import DEV1, DEV2, OPE1, VIEWER_ARN
+from tests.builders import DEV1, DEV2, OPE1, VIEWER_ARN
 
 
 def ask(plan: list[dict[str, Any]], verb: str, res: str, ns: str | None, who: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 from eks_access.analysis.graph import AccessGraph
 from eks_access.analysis.principals import Request, parse_principal, parse_request
 from eks_access.analysis.rbac import Rule, rule_allows
-from tests.analysis.conftest import crb, rec
+from tests.builders import crb, rec
 
 RBAC = "kubernetes:rbac.authorization.k8s.io/v1:"
 

@@ -12,7 +12,8 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from eks_access.guardrails import RULES
 from eks_access.guardrails.pack import build_policies, record_from_resource
-from tests.guardrails.gr_builders import aws_auth, cluster, run_pack
+from tests.builders import aws_auth, cluster
+from tests.guardrails.harness import run_pack
 
 
 def test_one_policy_per_rule_plus_advisory_companions() -> None:
@@ -39,7 +40,7 @@ def test_unknown_preview_values_are_skipped_not_fatal() -> None:
 
 
 def test_pack_reports_pulumi_eks_children_which_check_deduplicates() -> None:
-    from tests.guardrails.gr_builders import findings
+    from tests.guardrails.harness import findings
 
     masters = [{"roleArn": "arn:aws:iam::111122223333:role/A", "username": "a:{{SessionName}}",
                 "groups": ["system:masters"]}]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from eks_access.guardrails.rbac_match import granted_verbs, is_full_wildcard, resource_matches
-from tests.guardrails.gr_builders import findings, k8s_role
+from tests.builders import k8s_role
+from tests.guardrails.harness import findings
 
 
 def test_subresource_forms() -> None:

@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 
 from eks_access.guardrails import RULES
-from tests.guardrails.gr_builders import (
+from tests.builders import (
     ACCOUNT,
     ISSUER,
     access_entry,
     aws_auth,
     binding,
     cluster,
-    findings,
     group,
     iam_role,
     inline_policy,
@@ -25,10 +24,9 @@ from tests.guardrails.gr_builders import (
     oidc_provider,
     rec,
     role_arn,
-    run_pack,
     service_account,
-    urn,
 )
+from tests.guardrails.harness import findings, run_pack, urn
 
 NODE_ROLE = role_arn("myeks-node-role")
 NODE_MAPPING = {"rolearn": NODE_ROLE, "username": "system:node:{{EC2PrivateDNSName}}",
