@@ -12,6 +12,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from eks_access.guardrails import RULES
 from eks_access.guardrails.pack import build_policies, record_from_resource
+from eks_access.model import UNKNOWN_SENTINEL
 from tests.builders import aws_auth, cluster
 from tests.guardrails.harness import run_pack
 
@@ -33,7 +34,7 @@ def test_one_policy_per_rule_plus_advisory_companions() -> None:
 
 def test_unknown_preview_values_are_skipped_not_fatal() -> None:
     record = record_from_resource("eks:index:Cluster", "myeks", {"authenticationMode": UNKNOWN_STRING_VALUE})
-    assert record["inputs"] == {"authenticationMode": None}
+    assert record["inputs"] == {"authenticationMode": UNKNOWN_SENTINEL}  # the plan's unknown, not null
     unknown = cluster(mode=None, roleMappings=UNKNOWN_STRING_VALUE)
     unknown["inputs"]["authenticationMode"] = UNKNOWN_STRING_VALUE
     assert run_pack([unknown]) == []

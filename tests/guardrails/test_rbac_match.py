@@ -1,32 +1,36 @@
-"""RBAC matching follows the API server, and the overlapping rules fire as documented."""
+"""RBAC rules judge PolicyRules with the API server's matching (authz.rbac.rules), and the
+overlapping rules fire as documented."""
 
 from __future__ import annotations
 
-from eks_access.guardrails.rbac_match import granted_verbs, is_full_wildcard, resource_matches
+from eks_access.guardrails.rules_rbac import granted_verbs, is_full_wildcard
+from eks_access.model.k8s import PolicyRule
 from tests.builders import k8s_role
 from tests.guardrails.harness import findings
 
 
+def r(verbs: tuple[str, ...], groups: tuple[str, ...], resources: tuple[str, ...]) -> PolicyRule:
+    return PolicyRule(0, verbs, groups, resources)
+
+
 def test_subresource_forms() -> None:
-    assert resource_matches({"resources": ["pods/exec"]}, "pods/exec")
-    assert resource_matches({"resources": ["*/exec"]}, "pods/exec")
-    assert resource_matches({"resources": ["*"]}, "pods/exec")
-    assert not resource_matches({"resources": ["pods/*"]}, "pods/exec")
-    assert not resource_matches({"resources": ["pods"]}, "pods/exec")
-    assert not resource_matches({"resources": ["*/exec"]}, "pods")
+    assert granted_verbs(r(("get",), ("",), ("pods/exec",)), "", "pods/exec", None) == ["get"]
+    assert granted_verbs(r(("get",), ("",), ("*/exec",)), "", "pods/exec", None) == ["get"]
+    assert granted_verbs(r(("get",), ("",), ("*",)), "", "pods/exec", None) == ["get"]
+    assert granted_verbs(r(("get",), ("",), ("pods/*",)), "", "pods/exec", None) == []
+    assert granted_verbs(r(("get",), ("",), ("pods",)), "", "pods/exec", None) == []
+    assert granted_verbs(r(("get",), ("",), ("*/exec",)), "", "pods", None) == []
 
 
 def test_groups_and_verbs_must_match_exactly_or_by_star() -> None:
-    rule = {"apiGroups": ["apps"], "resources": ["secrets"], "verbs": ["get"]}
-    assert granted_verbs(rule, "", "secrets", ("get",)) == []
-    rule = {"apiGroups": ["*"], "resources": ["secrets"], "verbs": ["*"]}
-    assert granted_verbs(rule, "", "secrets", ("get", "list")) == ["get", "list"]
-    assert granted_verbs({"resources": ["secrets"], "verbs": ["get"]}, "", "secrets", ("get",)) == []
+    assert granted_verbs(r(("get",), ("apps",), ("secrets",)), "", "secrets", ("get",)) == []
+    assert granted_verbs(r(("*",), ("*",), ("secrets",)), "", "secrets", ("get", "list")) == ["get", "list"]
+    assert granted_verbs(r(("get",), (), ("secrets",)), "", "secrets", ("get",)) == []
 
 
 def test_full_wildcard_needs_all_three() -> None:
-    assert is_full_wildcard({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]})
-    assert not is_full_wildcard({"apiGroups": [""], "resources": ["*"], "verbs": ["*"]})
+    assert is_full_wildcard(r(("*",), ("*",), ("*",)))
+    assert not is_full_wildcard(r(("*",), ("",), ("*",)))
 
 
 def test_wildcard_checked_on_every_rule_and_every_field() -> None:

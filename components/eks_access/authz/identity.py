@@ -55,7 +55,10 @@ class KubernetesIdentity:
 
     @property
     def groups(self) -> tuple[str, ...]:
-        """The groups the authorizers see: the mapped ones plus ``system:authenticated``."""
+        """The groups the authorizers see: for an authenticated IAM identity the mapped ones plus
+        ``system:authenticated``; for a subject asked about directly, exactly its own."""
+        if self.mapping is None:
+            return self.mapped_groups
         return tuple(dict.fromkeys((*self.mapped_groups, AUTHENTICATED)))
 
     @property

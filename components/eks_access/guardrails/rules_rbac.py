@@ -8,79 +8,103 @@ allow-listed everywhere and stop meaning anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
-from eks_access.guardrails import rbac_match as m
+from eks_access.authz.rbac.rules import api_group_matches, resource_matches, verb_matches
+from eks_access.guardrails.describe import (
+    binding_subjects,
+    describe_binding,
+    describe_role,
+    subject_text,
+    subjects_text,
+)
 from eks_access.guardrails.model import (
     CheckContext,
     Enforcement,
     Finding,
-    Record,
     Rule,
     Scope,
     Severity,
     emit,
 )
-from eks_access.guardrails.records import (
-    SERVICE_ACCOUNT,
-    Subject,
-    is_binding,
-    is_role,
-    k8s_name,
-    k8s_namespace,
-    kind_of,
-    policy_rules,
-    resolve_role_ref,
-    role_ref,
-    strings,
-    subjects,
-)
+from eks_access.model.k8s import PolicyRule, RbacBinding, RbacRole
+
+WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
+READ_VERBS = ("get", "list", "watch")
 
 
-def describe(record: Record) -> str:
-    kind = kind_of(record) or "object"
-    name = k8s_name(record) or str(record.get("name") or "")
-    ns = k8s_namespace(record)
-    return f"{kind} '{ns}/{name}'" if ns else f"{kind} '{name}'"
+def granted_verbs(rule: PolicyRule, group: str, resource: str, verbs: Sequence[str] | None) -> list[str]:
+    """The verbs of ``verbs`` the rule grants on ``group``/``resource`` (``pods/exec`` form),
+    matched as the API server matches (authz.rbac.rules); with ``verbs`` None, its own verbs."""
+    _name, _, subresource = resource.partition("/")
+    if not api_group_matches(rule, group) or not resource_matches(rule, resource, subresource):
+        return []
+    if verbs is None:
+        return list(rule.verbs)
+    return [v for v in verbs if verb_matches(rule, v)]
 
 
-def _grants(
-    record: Record,
-    wanted: Sequence[tuple[str, str, tuple[str, ...] | None]],
-    skip_named: bool = False,
-) -> list[str]:
+def _grants(role: RbacRole, wanted: Sequence[tuple[str, str, tuple[str, ...] | None]], skip_named: bool = False) -> list[str]:
     """``verb resource`` phrases the role grants among ``(group, resource, verbs)`` targets."""
     found: list[str] = []
-    for rule in policy_rules(record):
-        if skip_named and m.narrowed_by_name(rule):
+    for rule in role.rules:
+        if skip_named and rule.resource_names:
             continue
         for group, resource, verbs in wanted:
-            for verb in m.granted_verbs(rule, group, resource, verbs):
+            for verb in granted_verbs(rule, group, resource, verbs):
                 phrase = f"{verb} {resource}"
                 if phrase not in found:
                     found.append(phrase)
     return found
 
 
+def is_full_wildcard(rule: PolicyRule) -> bool:
+    """``*`` on verbs, apiGroups and resources: the rule is cluster-admin over resources."""
+    return "*" in rule.verbs and "*" in rule.api_groups and "*" in rule.resources
+
+
+def is_discovery_like(rule: PolicyRule) -> bool:
+    """What the built-in discovery roles grant: read non-resource URLs and self-reviews.
+
+    Binding ``system:authenticated`` to this much is how Kubernetes itself ships; anything
+    more reaches every identity any IAM principal can authenticate as.
+    """
+    verbs = set(rule.verbs)
+    if rule.non_resource_urls and not rule.resources:
+        return bool(verbs) and verbs <= {"get", "head"}
+    self_reviews = {"selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews"}
+    groups = set(rule.api_groups)
+    return (
+        bool(rule.resources)
+        and set(rule.resources) <= self_reviews
+        and bool(groups)
+        and groups <= {"authorization.k8s.io", "authentication.k8s.io"}
+        and verbs == {"create"}
+    )
+
+
+def _plan_roles(ctx: CheckContext) -> list[RbacRole]:
+    return list(ctx.model.k8s.roles)
+
+
 # --- RBAC-WILDCARD -------------------------------------------------------------------------
 
 
-def _check_wildcard(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    where = [
-        f"rules[{i}].{key}"
-        for i, r in enumerate(policy_rules(record))
-        for key in ("apiGroups", "resources", "verbs")
-        if "*" in strings(r.get(key))
-    ]
-    if where:
+def _check_wildcard(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for role in _plan_roles(ctx):
+        where = [
+            f"rules[{r.index}].{key}"
+            for r in role.rules
+            for key, values in (("apiGroups", r.api_groups), ("resources", r.resources), ("verbs", r.verbs))
+            if "*" in values
+        ]
+        if not where:
+            continue
         yield from emit(
             rule.finding(
                 ctx,
-                record,
-                f"{describe(record)} uses '*' in {', '.join(where)}; list the exact apiGroups, "
+                role.origin,
+                f"{describe_role(role)} uses '*' in {', '.join(where)}; list the exact apiGroups, "
                 "resources and verbs the subjects need, so new APIs are not granted silently",
             )
         )
@@ -98,23 +122,23 @@ RBAC_WILDCARD = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
     references=("CKV_K8S_49", "C-0187"),
-    check_resource=_check_wildcard,
+    check=_check_wildcard,
 )
 
 
 # --- RBAC-SECRETS --------------------------------------------------------------------------
 
 
-def _check_secrets(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    granted = _grants(record, [("", "secrets", m.READ_VERBS)], skip_named=True)
-    if granted:
+def _check_secrets(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for role in _plan_roles(ctx):
+        granted = _grants(role, [("", "secrets", READ_VERBS)], skip_named=True)
+        if not granted:
+            continue
         yield from emit(
             rule.finding(
                 ctx,
-                record,
-                f"{describe(record)} grants {', '.join(granted)}: every Secret in scope "
+                role.origin,
+                f"{describe_role(role)} grants {', '.join(granted)}: every Secret in scope "
                 "(ServiceAccount tokens, credentials) becomes readable; name the few Secrets "
                 "needed with resourceNames, or use IRSA / Pod Identity instead of stored secrets",
             )
@@ -135,7 +159,7 @@ RBAC_SECRETS = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
     references=("C-0015", "CKV2_K8S_5"),
-    check_resource=_check_secrets,
+    check=_check_secrets,
 )
 
 
@@ -149,16 +173,16 @@ _EXEC_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
 )
 
 
-def _check_exec(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    granted = _grants(record, _EXEC_TARGETS)
-    if granted:
+def _check_exec(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for role in _plan_roles(ctx):
+        granted = _grants(role, _EXEC_TARGETS)
+        if not granted:
+            continue
         yield from emit(
             rule.finding(
                 ctx,
-                record,
-                f"{describe(record)} grants {', '.join(granted)}: a shell in a pod (or the "
+                role.origin,
+                f"{describe_role(role)} grants {', '.join(granted)}: a shell in a pod (or the "
                 "kubelet API through nodes/proxy) carries the pod's ServiceAccount and cloud "
                 "credentials; give debugging access through a separate, allow-listed role",
             )
@@ -177,7 +201,7 @@ RBAC_EXEC = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
     references=("C-0002", "C-0063"),
-    check_resource=_check_exec,
+    check=_check_exec,
 )
 
 
@@ -193,16 +217,16 @@ _ESCALATE_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
 )
 
 
-def _check_escalate(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    granted = _grants(record, _ESCALATE_TARGETS, skip_named=True)
-    if granted:
+def _check_escalate(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for role in _plan_roles(ctx):
+        granted = _grants(role, _ESCALATE_TARGETS, skip_named=True)
+        if not granted:
+            continue
         yield from emit(
             rule.finding(
                 ctx,
-                record,
-                f"{describe(record)} grants {', '.join(granted)}: the holder can give itself "
+                role.origin,
+                f"{describe_role(role)} grants {', '.join(granted)}: the holder can give itself "
                 "any permission or act as any identity; restrict with resourceNames to the "
                 "roles it may bind or the identities it may impersonate",
             )
@@ -222,7 +246,7 @@ RBAC_ESCALATE = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
     references=("C-0191", "CKV_K8S_157", "CKV_K8S_158"),
-    check_resource=_check_escalate,
+    check=_check_escalate,
 )
 
 
@@ -234,22 +258,22 @@ _TAKEOVER_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("", "serviceaccounts/token", ("create",)),
     (_CERTS, "certificatesigningrequests/approval", ("update", "patch")),
     (_CERTS, "signers", ("approve",)),
-    (_ADMISSION, "validatingwebhookconfigurations", m.WRITE_VERBS),
-    (_ADMISSION, "mutatingwebhookconfigurations", m.WRITE_VERBS),
+    (_ADMISSION, "validatingwebhookconfigurations", WRITE_VERBS),
+    (_ADMISSION, "mutatingwebhookconfigurations", WRITE_VERBS),
     ("", "persistentvolumes", ("create",)),
 )
 
 
-def _check_takeover(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    granted = _grants(record, _TAKEOVER_TARGETS)
-    if granted:
+def _check_takeover(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for role in _plan_roles(ctx):
+        granted = _grants(role, _TAKEOVER_TARGETS)
+        if not granted:
+            continue
         yield from emit(
             rule.finding(
                 ctx,
-                record,
-                f"{describe(record)} grants {', '.join(granted)}: each of these mints "
+                role.origin,
+                f"{describe_role(role)} grants {', '.join(granted)}: each of these mints "
                 "credentials, approves certificates, intercepts every API write or mounts host "
                 "paths; keep them to cluster operators through a separate, allow-listed role",
             )
@@ -269,45 +293,33 @@ RBAC_TAKEOVER = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
     references=("C-0188", "C-0282"),
-    check_resource=_check_takeover,
+    check=_check_takeover,
 )
 
 
 # --- RBAC-CLUSTER-ADMIN --------------------------------------------------------------------
 
 
-def _subject_text(subject: Subject) -> str:
-    if subject.kind == "ServiceAccount":
-        return f"ServiceAccount {subject.namespace}/{subject.name}"
-    return f"{subject.kind} {subject.name}"
-
-
-def _subjects_text(binding: Record) -> str:
-    return ", ".join(_subject_text(s) for s in subjects(binding)) or "no subjects"
-
-
-def _check_cluster_admin(rule: Rule, records: Sequence[Record], ctx: CheckContext) -> Iterator[Finding]:
-    for binding in records:
-        if not is_binding(binding):
-            continue
-        ref = role_ref(binding)
+def _check_cluster_admin(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for binding in ctx.model.k8s.bindings:
+        ref = binding.role_ref
         if ref is None:
             continue
-        kind, name = ref
-        target = resolve_role_ref(binding, records)
-        if kind == "ClusterRole" and name == "cluster-admin":
+        target = ctx.model.role_of(binding)
+        if ref.kind == "ClusterRole" and ref.name == "cluster-admin":
             why = "the built-in cluster-admin"
-        elif target is not None and any(m.is_full_wildcard(r) for r in policy_rules(target)):
-            why = f"{describe(target)}, which grants '*' verbs on '*' resources in '*' apiGroups"
+        elif target is not None and any(is_full_wildcard(r) for r in target.rules):
+            why = f"{describe_role(target)}, which grants '*' verbs on '*' resources in '*' apiGroups"
         else:
             continue
         yield from emit(
             rule.finding(
                 ctx,
-                binding,
-                f"{describe(binding)} binds {_subjects_text(binding)} to {why}; bind a role "
+                binding.origin,
+                f"{describe_binding(binding)} binds {subjects_text(binding)} to {why}; bind a role "
                 "with the verbs and resources the subjects need (view, edit or a custom role)",
-                keys=[f"{s.kind}:{s.name}" for s in subjects(binding)],
+                keys=[f"{s.kind}:{s.name}" for s in binding.subjects],
+                subjects=binding_subjects(binding),
             )
         )
 
@@ -324,7 +336,7 @@ RBAC_CLUSTER_ADMIN = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
     references=("C-0035", "C-0185"),
-    check_stack=_check_cluster_admin,
+    check=_check_cluster_admin,
 )
 
 
@@ -334,47 +346,45 @@ _ANONYMOUS = {("User", "system:anonymous"), ("Group", "system:unauthenticated"),
 _DISCOVERY_ROLES = {"system:discovery", "system:basic-user", "system:public-info-viewer"}
 
 
-def _broad_for_authenticated(binding: Record, records: Sequence[Record]) -> str | None:
-    ref = role_ref(binding)
+def _broad_for_authenticated(binding: RbacBinding, ctx: CheckContext) -> str | None:
+    ref = binding.role_ref
     if ref is None:
         return None
-    kind, name = ref
-    if kind == "ClusterRole" and name in _DISCOVERY_ROLES:
+    if ref.kind == "ClusterRole" and ref.name in _DISCOVERY_ROLES:
         return None
-    target = resolve_role_ref(binding, records)
+    target = ctx.model.role_of(binding)
     if target is None:
-        return f"{kind} '{name}'"
-    if all(m.is_discovery_like(r) for r in policy_rules(target)):
+        return f"{ref.kind} '{ref.name}'"
+    if all(is_discovery_like(r) for r in target.rules):
         return None
-    return describe(target)
+    return describe_role(target)
 
 
-def _check_anon(rule: Rule, records: Sequence[Record], ctx: CheckContext) -> Iterator[Finding]:
-    for binding in records:
-        if not is_binding(binding):
-            continue
-        subs = subjects(binding)
-        anonymous = [s for s in subs if (s.kind, s.name) in _ANONYMOUS]
+def _check_anon(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for binding in ctx.model.k8s.bindings:
+        anonymous = [s for s in binding.subjects if (s.kind, s.name) in _ANONYMOUS]
         if anonymous:
             yield from emit(
                 rule.finding(
                     ctx,
-                    binding,
-                    f"{describe(binding)} grants {', '.join(_subject_text(s) for s in anonymous)} "
+                    binding.origin,
+                    f"{describe_binding(binding)} grants {', '.join(subject_text(binding, s) for s in anonymous)} "
                     "access: requests without credentials get it; bind named groups instead",
+                    subjects=binding_subjects(binding),
                 )
             )
             continue
-        if any(s.kind == "Group" and s.name == "system:authenticated" for s in subs):
-            role = _broad_for_authenticated(binding, records)
+        if any(s.kind == "Group" and s.name == "system:authenticated" for s in binding.subjects):
+            role = _broad_for_authenticated(binding, ctx)
             if role is not None:
                 yield from emit(
                     rule.finding(
                         ctx,
-                        binding,
-                        f"{describe(binding)} binds Group system:authenticated to {role}: every "
+                        binding.origin,
+                        f"{describe_binding(binding)} binds Group system:authenticated to {role}: every "
                         "identity the cluster authenticates (any mapped IAM principal, every "
                         "ServiceAccount) gets it; bind the team's Kubernetes group instead",
+                        subjects=["group:system:authenticated"],
                     )
                 )
 
@@ -393,24 +403,22 @@ RBAC_ANON = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
     references=("C-0262",),
-    check_stack=_check_anon,
+    check=_check_anon,
 )
 
 
 # --- SA-AUTOMOUNT --------------------------------------------------------------------------
 
 
-def _api_users(records: Sequence[Record]) -> tuple[set[tuple[str | None, str]], set[str | None], bool]:
+def _api_users(ctx: CheckContext) -> tuple[set[tuple[str | None, str]], set[str], bool]:
     """ServiceAccounts named by bindings, namespaces granted via groups, and all-SA grants."""
     named: set[tuple[str | None, str]] = set()
-    namespaces: set[str | None] = set()
+    namespaces: set[str] = set()
     everyone = False
-    for binding in records:
-        if not is_binding(binding):
-            continue
-        for s in subjects(binding):
+    for binding in ctx.model.k8s.bindings:
+        for s in binding.subjects:
             if s.kind == "ServiceAccount":
-                named.add((s.namespace, s.name))
+                named.add((binding.subject_namespace(s), s.name))
             elif s.kind == "Group" and s.name == "system:serviceaccounts":
                 everyone = True
             elif s.kind == "Group" and s.name.startswith("system:serviceaccounts:"):
@@ -418,31 +426,21 @@ def _api_users(records: Sequence[Record]) -> tuple[set[tuple[str | None, str]], 
     return named, namespaces, everyone
 
 
-def _automount(record: Record) -> Any:
-    ins = record.get("inputs")
-    return ins.get("automountServiceAccountToken") if isinstance(ins, Mapping) else None
-
-
-def _check_automount(rule: Rule, records: Sequence[Record], ctx: CheckContext) -> Iterator[Finding]:
-    named, namespaces, everyone = _api_users(records)
+def _check_automount(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    named, namespaces, everyone = _api_users(ctx)
     if everyone:
         return
-    for record in records:
-        if record.get("type") != SERVICE_ACCOUNT or _automount(record) is False:
-            continue
-        name = k8s_name(record)
-        if name is None:
-            continue
-        ns = k8s_namespace(record) or "default"
-        if (ns, name) in named or ns in namespaces:
+    for sa in ctx.model.k8s.service_accounts:
+        if sa.automount is False or (sa.namespace, sa.name) in named or sa.namespace in namespaces:
             continue
         yield from emit(
             rule.finding(
                 ctx,
-                record,
-                f"ServiceAccount '{ns}/{name}' is bound to no role in the plan but mounts an "
+                sa.origin,
+                f"ServiceAccount '{sa.namespace}/{sa.name}' is bound to no role in the plan but mounts an "
                 "API token into every pod; set automountServiceAccountToken: false (IRSA and "
                 "Pod Identity use their own token and keep working)",
+                subjects=[f"serviceaccount:{sa.namespace}:{sa.name}"],
             )
         )
 
@@ -458,7 +456,7 @@ SA_AUTOMOUNT = Rule(
     enforcement=Enforcement.ADVISORY,
     scope=Scope.STACK,
     references=("CKV_K8S_38",),
-    check_stack=_check_automount,
+    check=_check_automount,
 )
 
 RBAC_RULES = (

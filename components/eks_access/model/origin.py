@@ -7,7 +7,16 @@ user has to change, and honour the allow-list names a user may write for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+_IAM_KINDS = {"aws:iam/role:Role": "role", "aws:iam/user:User": "user", "aws:iam/group:Group": "group"}
+
+
+def _text(value: Any) -> str | None:
+    return value if type(value) is str and value and value != "04da6b54-80e4-46f7-96ec-b56ff0331ba9" else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,11 +36,32 @@ class RecordRef:
     parent: str | None = None
     implicit: str | None = None
     label: str = ""
-    allow_keys: frozenset[str] = frozenset()
-    arn_suffixes: tuple[str, ...] = ()
+    inputs: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    outputs: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return f"RecordRef({self.index}, {self.type}::{self.name})"
+
+    @cached_property
+    def allow_keys(self) -> frozenset[str]:
+        """Computed on first use: most records never meet an allow-list."""
+        keys = [self.name, f"{self.type}::{self.name}"]
+        meta = self.inputs.get("metadata")
+        if isinstance(meta, Mapping) and _text(meta.get("name")):
+            ns = _text(meta.get("namespace"))
+            keys.append(f"{ns}/{meta['name']}" if ns else str(meta["name"]))
+        keys += [v for v in (_text(self.inputs.get("name")), _text(self.inputs.get("arn")), _text(self.outputs.get("arn"))) if v]
+        return frozenset(keys)
+
+    @cached_property
+    def arn_suffixes(self) -> tuple[str, ...]:
+        """``:role/<path><name>``: an IAM identity named by ARN within the stack's account, from
+        inputs alone (the policy pack sees inputs, not the ARN the cloud assigns)."""
+        kind = _IAM_KINDS.get(self.type)
+        name = _text(self.inputs.get("name"))
+        if kind is None or name is None:
+            return ()
+        return (f":{kind}{_text(self.inputs.get('path')) or '/'}{name}",)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,11 @@ class RequestContext:
             names.setdefault(key.lower(), key)
         return cls({k: tuple(v) for k, v in values.items()}, frozenset(a.lower() for a in absent), names)
 
+    @property
+    def key(self) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+        """A hashable identity of the context (for caches)."""
+        return tuple(sorted(self.values.items())), tuple(sorted(self.absent))
+
     def presence(self, key: str) -> Presence:
         k = key.lower()
         if k in self.values:

@@ -19,6 +19,7 @@ from eks_access.model.eks import EksFacts
 from eks_access.model.from_plan import eks, iam, k8s
 from eks_access.model.from_plan.records import PlanRecord, detect_account, read_records
 from eks_access.model.from_plan.state import State
+from eks_access.model.gcpause import paused_gc
 from eks_access.model.iam import (
     Attachment,
     CustomerPolicy,
@@ -40,6 +41,11 @@ def read_model(records: Sequence[Mapping[str, Any]], *, whole_plan: bool = True)
     ``whole_plan`` is False when the records are a fragment (the policy pack judging one
     resource): nothing is then concluded from the absence of other records.
     """
+    with paused_gc():
+        return _read(records, whole_plan)
+
+
+def _read(records: Sequence[Mapping[str, Any]], whole_plan: bool) -> AccessModel:
     plan = read_records(records)
     account, partition = detect_account(plan)
     by_name: dict[str, list[PlanRecord]] = defaultdict(list)

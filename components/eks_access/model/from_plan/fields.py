@@ -10,7 +10,7 @@ from eks_access.errors import PlanError
 from eks_access.model.iam import PolicyDocument
 from eks_access.model.origin import RecordRef
 from eks_access.model.policy_json import DocumentError, parse_document
-from eks_access.model.values import contains_unknown, is_unknown
+from eks_access.model.values import UNKNOWN_SENTINEL, contains_unknown, is_unknown
 
 
 def kind_of(value: Any) -> str:
@@ -38,20 +38,34 @@ def join(prefix: str, key: str) -> str:
 
 
 class Fields:
-    """Reads values found under ``prefix`` (``inputs``, ``inputs.metadata``, ...) of one record.
+    """Reads values found under a prefix (``inputs``, ``inputs.metadata``, ...) of one record.
 
     Each model object built from a record gets its own ``Fields`` so its ``unknowns`` list
-    names only its own unknown values (paths relative to the record).
+    names only its own unknown values (paths relative to the record). Plan records are JSON,
+    so the common case (a ``str``, ``dict`` or ``list`` where one belongs) is checked first and
+    key paths are only spelled out when an error or an unknown needs them.
     """
+
+    __slots__ = ("_key", "_parent", "_prefix", "record", "unknowns")
 
     def __init__(self, record: RecordRef, prefix: str = "inputs") -> None:
         self.record = record
-        self.prefix = prefix
+        self._prefix: str | None = prefix
+        self._parent: Fields | None = None
+        self._key = ""
         self.unknowns: list[str] = []
+
+    @property
+    def prefix(self) -> str:
+        if self._prefix is None:
+            assert self._parent is not None
+            self._prefix = join(self._parent.prefix, self._key)
+        return self._prefix
 
     def at(self, key: str) -> Fields:
         """The same record one level down, sharing this reader's unknowns."""
-        child = Fields(self.record, join(self.prefix, key))
+        child = Fields.__new__(Fields)
+        child.record, child._prefix, child._parent, child._key = self.record, None, self, key
         child.unknowns = self.unknowns
         return child
 
@@ -69,17 +83,19 @@ class Fields:
         self.unknowns.append(self.path(key))
 
     def text(self, value: Any, key: str) -> str | None:
+        if type(value) is str and value != UNKNOWN_SENTINEL:
+            return value
         if value is None:
             return None
         if is_unknown(value):
             self._unknown(key)
             return None
-        if not isinstance(value, str):
-            raise self.error(key, f"expected a string, got {kind_of(value)}")
-        return value
+        raise self.error(key, f"expected a string, got {kind_of(value)}")
 
     def texts(self, value: Any, key: str) -> tuple[str, ...]:
         """A list of strings; unknown elements are left out (and listed in ``unknowns``)."""
+        if type(value) is list and all(type(v) is str and v != UNKNOWN_SENTINEL for v in value):
+            return tuple(value)
         out: list[str] = []
         for i, item in enumerate(self.sequence(value, key)):
             if is_unknown(item):
@@ -91,6 +107,8 @@ class Fields:
         return tuple(out)
 
     def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
+        if type(value) is dict:
+            return value
         if value is None:
             return {}
         if is_unknown(value):
@@ -101,6 +119,8 @@ class Fields:
         return value
 
     def sequence(self, value: Any, key: str) -> list[Any]:
+        if type(value) is list:
+            return value
         if value is None:
             return []
         if is_unknown(value):
