@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eks_access.errors import EksAccessError, UsageError
+from eks_access.errors import EksAccessError, UsageError, one_line
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so every ``finally`` and cleanup runs."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("plan", parents=[common, fmt], help="run the stack program on mocks and write the plan")
-    p.add_argument("--out", type=Path, help="output directory (default: build/STACK)")
+    p.add_argument("--out", help="output directory (default: build/STACK); must be absent, empty or a previous plan")
     sub.add_parser("check", parents=[common, fmt], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
     p = sub.add_parser("can-i", parents=[common, fmt], help="can PRINCIPAL do VERB on RESOURCE? (exit 0 yes, 1 no)")
     p.add_argument("verb")
@@ -71,14 +78,40 @@ def _namespace_args(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    previous = _on_sigterm()
     try:
         args = parser.parse_args(argv)
         return _dispatch(args)
     except EksAccessError as err:
-        print(f"eks-access: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(f"error: {err}", EXIT_USAGE)
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing was changed", EXIT_INTERRUPTED)
+    except Terminated:
+        return _fail("terminated; nothing was changed", EXIT_TERMINATED)
     except BrokenPipeError:
         return 0
+    finally:
+        _restore_sigterm(previous)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"eks-access: {one_line(message)}", file=sys.stderr)
+    return code
+
+
+def _on_sigterm() -> Any:
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (a library caller); leave signals alone
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _config_file(args: argparse.Namespace) -> Path:
@@ -92,15 +125,16 @@ def _stack_name(args: argparse.Namespace) -> str:
 def _plan(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     """(records, exports, raw guardrails config) from --plan FILE or by planning the stack."""
     if getattr(args, "plan_file", None):
-        return _read_plan(Path(args.plan_file)), {}, {}
-    from eks_access.config.stackfile import read_config_file, validate_config
+        from eks_access.plan.reader import read_plan
 
-    file = _config_file(args)
-    config = read_config_file(file)
-    spec = validate_config(config, file)  # names the file and key path, before Pulumi loads
+        return read_plan(Path(args.plan_file)), {}, {}
+    from eks_access.config.stackfile import read_stack_file
+
+    stack = read_stack_file(_config_file(args), _stack_name(args))
+    spec = stack.spec()  # names the file, line and key path, before Pulumi loads
     from eks_access.offline import plan_config
 
-    result = plan_config(config, stack=_stack_name(args), program=_project_program(file), spec=spec)
+    result = plan_config(stack.config, stack=stack.stack, program=_project_program(stack.file), spec=spec, project=stack.project)
     return result.resources, result.exports, dict(spec.guardrails)
 
 
@@ -112,18 +146,6 @@ def _project_program(config_file: Path) -> Any:
     import runpy
 
     return lambda: runpy.run_path(str(program), run_name="__main__")
-
-
-def _read_plan(path: Path) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"--plan: {path} not found (run `eks-access plan --out DIR` first)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise UsageError(f"--plan: {path} is not a plan.json: {err}") from None
-    if not isinstance(data, list) or not all(isinstance(r, dict) and "type" in r and "name" in r for r in data):
-        raise UsageError(f"--plan: {path} is not a list of {{type, name, parent, inputs}} records")
-    return data
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -154,13 +176,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from eks_access.plan.files import write_plan
+    from eks_access.plan.output import check_output_dir, write_plan
     from eks_access.plan.render import render_tree, summary
 
     if getattr(args, "plan_file", None):
         raise UsageError("--plan: `plan` makes a plan; it does not read one")
+    out = Path(args.out) if args.out is not None else Path("build") / _stack_name(args)
+    if args.out is not None and args.out.strip() == "":
+        raise UsageError("--out: empty path; name a directory for the plan, e.g. build/dev")
+    check_output_dir(out)
     records, exports, _ = _plan(args)
-    out = Path(args.out) if args.out else Path("build") / _stack_name(args)
     write_plan(records, exports, out)
     if args.format == "json":
         return _emit(0, json.dumps({"out": str(out), "resources": records}, indent=2, sort_keys=True))

@@ -192,7 +192,7 @@ class _Composer:
             plain = bool(event.implicit[0]) and event.tag is None
             self._add(_Scalar(line, column, event.tag, event.value, plain), event.anchor)
         elif isinstance(event, yaml.AliasEvent):
-            node = self.anchors.get(event.anchor)
+            node = self.anchors.get(str(event.anchor))
             if node is None:
                 raise ConfigFileError(self.file, "", f"alias *{event.anchor} refers to no anchor defined before it", line)
             if isinstance(node, (_Sequence, _Mapping)) and node.open:
@@ -279,6 +279,8 @@ class _Builder:
         self.lines: dict[str, int] = {}
 
     def fail(self, node: _Node, path: str, message: str) -> ConfigFileError:
+        if self.text_depth == 2:  # a stack file: key paths start at the config key, as Pulumi names them
+            path = path.removeprefix("config.")
         return ConfigFileError(self.file, path, message, node.line)
 
     def build(self, node: _Node, path: str, depth: int) -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eks_access.errors import SpecError
+from eks_access.limits import ADJUSTABLE_IAM_QUOTAS, IamQuotas, quota_problem
 from eks_access.spec.fields import (
     ACCOUNT_ID,
     EKS_CLUSTER_NAME,
@@ -56,7 +57,7 @@ from eks_access.spec.model import (
     WorkloadSpec,
 )
 
-STACK_KEYS = ("accountId", "region", "cluster", "teams", "users", "workloads", "guardrails")
+STACK_KEYS = ("accountId", "region", "cluster", "teams", "users", "workloads", "guardrails", "iamQuotas")
 
 
 def load_stack(raw: Mapping[str, Any]) -> StackSpec:
@@ -80,9 +81,22 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
         for i, item in enumerate(expect_list(optional(raw, "workloads", []), "workloads"))
     )
     guardrails = expect_mapping(optional(raw, "guardrails", {}), "guardrails")
-    spec = StackSpec(account_id, region, cluster, teams, users, workloads, dict(guardrails))
+    quotas = load_iam_quotas(optional(raw, "iamQuotas", {}), "iamQuotas")
+    spec = StackSpec(account_id, region, cluster, teams, users, workloads, dict(guardrails), quotas)
     _check_unique(spec)
     return spec
+
+
+def load_iam_quotas(raw: object, path: str) -> IamQuotas:
+    """Quotas the account raised through Service Quotas; each between AWS's default and maximum."""
+    data = expect_mapping(raw, path)
+    check_keys(data, path, [q.key for q in ADJUSTABLE_IAM_QUOTAS])
+    for quota in ADJUSTABLE_IAM_QUOTAS:
+        if quota.key in data:
+            problem = quota_problem(quota, data[quota.key])
+            if problem is not None:
+                raise SpecError(join(path, quota.key), problem)
+    return IamQuotas.from_values(data)
 
 
 def load_cluster(raw: object, path: str) -> ClusterSpec:
