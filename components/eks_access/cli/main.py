@@ -148,8 +148,32 @@ def _project_program(config_file: Path) -> Any:
     return lambda: runpy.run_path(str(program), run_name="__main__")
 
 
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Arguments that end up in generated files or queries, checked against that file's grammar.
+
+    One line, exit 2: ``-n $'default\\n'`` or ``--member $'dev1\\ncredential_process = ...'``
+    must never reach a kubeconfig, an AWS config profile or an answer.
+    """
+    from eks_access.limits import dns1123_label_problem
+    from eks_access.spec.fields import AWS_PROFILE_NAME, IAM_USER_NAME, ROLE_SESSION_NAME
+
+    namespace = getattr(args, "namespace", None)
+    if namespace is not None and dns1123_label_problem(namespace) is not None:
+        raise UsageError(f"-n/--namespace: {namespace!r} is not a namespace name (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)")
+    team = getattr(args, "team", None)
+    if team is not None and dns1123_label_problem(team) is not None:
+        raise UsageError(f"--team: {team!r} is not a team name (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)")
+    member = getattr(args, "member", None)
+    if member is not None and not (IAM_USER_NAME.fullmatch(member) and ROLE_SESSION_NAME.fullmatch(member)):
+        raise UsageError(f"--member: {member!r} is not an IAM user name usable as a role session name (2-64 characters of letters, digits and +=,.@_-)")
+    profile = getattr(args, "source_profile", None)
+    if profile is not None and not AWS_PROFILE_NAME.fullmatch(profile):
+        raise UsageError(f"--source-profile: {profile!r} is not an AWS CLI profile name (no spaces, newlines, '[', ']', '#', ';' or '=')")
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
+    _check_arguments(args)
     if command == "plan":
         return _cmd_plan(args)
     records, exports, guardrails_raw = _plan(args)

@@ -13,6 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from eks_access.errors import SpecError
+from eks_access.limits import (
+    DNS1123_LABEL,
+    DNS1123_LABEL_MAX,
+    DNS1123_SUBDOMAIN,
+    DNS1123_SUBDOMAIN_MAX,
+    EKS_RESERVED_USERNAME_PREFIXES,
+    IAM_ROLE_SESSION_NAME_MAX,
+    IAM_ROLE_SESSION_NAME_MIN,
+)
 
 IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 IAM_USER_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
@@ -35,10 +44,16 @@ OIDC_PROVIDER_ARN = re.compile(
 )
 ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
 REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$", re.ASCII)
-DNS1123_LABEL = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$", re.ASCII)
-DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$", re.ASCII)
+#: STS AssumeRole RoleSessionName: 2-64 characters of ``[\w+=,.@-]``.
+ROLE_SESSION_NAME = re.compile(rf"[\w+=,.@-]{{{IAM_ROLE_SESSION_NAME_MIN},{IAM_ROLE_SESSION_NAME_MAX}}}", re.ASCII)
 EKS_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$", re.ASCII)
-RESERVED_USERNAME_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
+RESERVED_USERNAME_PREFIXES = EKS_RESERVED_USERNAME_PREFIXES
+#: AWS CLI profile names live in ``[profile NAME]`` headers and ``source_profile = NAME`` lines of
+#: ~/.aws/config (an INI file): a newline, ``[``/``]`` or a comment character would end the
+#: header or inject a line (AWS CLI "Configuration and credential file settings",
+#: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html). No whitespace either:
+#: the CLI trims it, so the name would not be the one given.
+AWS_PROFILE_NAME = re.compile(r"[^\s\[\]#;=]{1,128}")
 SESSION_NAME = "{{SessionName}}"
 
 
@@ -138,14 +153,14 @@ def str_list(
 
 def dns_label(value: object, path: str, what: str = "namespace") -> str:
     text = expect_str(value, path)
-    if len(text) > 63 or not DNS1123_LABEL.fullmatch(text):
+    if len(text) > DNS1123_LABEL_MAX or not DNS1123_LABEL.fullmatch(text):
         raise SpecError(path, f"{text!r} is not a valid {what} (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)")
     return text
 
 
 def dns_subdomain(value: object, path: str, what: str) -> str:
     text = expect_str(value, path)
-    if len(text) > 253 or not DNS1123_SUBDOMAIN.fullmatch(text):
+    if len(text) > DNS1123_SUBDOMAIN_MAX or not DNS1123_SUBDOMAIN.fullmatch(text):
         raise SpecError(path, f"{text!r} is not a valid {what} (DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)")
     return text
 
