@@ -489,8 +489,8 @@ def test_workload_defaults() -> None:
 
 
 def test_workload_default_role_name_is_cut_to_64() -> None:
-    w = load(workload(serviceAccount="s" * 80)).workloads[0]
-    assert w.role_name == ("myeks-default-" + "s" * 80)[:64]
+    w = load(workload(serviceAccount="s" * 55)).workloads[0]
+    assert w.role_name == ("myeks-default-" + "s" * 55)[:64]
     assert len(w.role_name) == 64
 
 

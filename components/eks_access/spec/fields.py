@@ -140,13 +140,16 @@ def str_list(
 ) -> tuple[str, ...]:
     items = expect_list(value, path, allow_empty=allow_empty)
     out: list[str] = []
+    seen: set[str] = set()  # a set: 40,000 members must not cost 40,000 x 40,000 comparisons
     for i, item in enumerate(items):
         if allow_empty_items and item == "":
             text = ""
         else:
             text = expect_str(item, index(path, i), pattern, what)
-        if unique and text in out:
-            raise SpecError(index(path, i), f"duplicate entry {text!r}")
+        if unique:
+            if text in seen:
+                raise SpecError(index(path, i), f"duplicate entry {text!r}")
+            seen.add(text)
         out.append(text)
     return tuple(out)
 
@@ -190,8 +193,14 @@ def _kind(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, str):
-        return f"a string ({value!r})"
-    return f"{type(value).__name__} ({value!r})"
+        return f"a string ({_short(value)})"
+    return f"{type(value).__name__} ({_short(value)})"
+
+
+def _short(value: object) -> str:
+    """A value as a message shows it: its repr, cut at 80 characters (a whole file may be a value)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _closest(key: str, allowed: set[str]) -> str | None:
