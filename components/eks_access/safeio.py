@@ -34,7 +34,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         raise FileReadError("cannot be read (permission denied)") from None
     except OSError as err:
         raise FileReadError(f"cannot be opened ({os.strerror(err.errno or errno.EIO)})") from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise FileReadError("is a directory, not a file")
@@ -42,6 +42,10 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             raise FileReadError("is not a regular file (a FIFO, socket or device); refusing to read it")
         if info.st_size > limit:
             raise FileReadError(f"is {info.st_size} bytes, over the limit of {limit} bytes")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:  # grew after fstat
         raise FileReadError(f"is over the limit of {limit} bytes")
