@@ -128,6 +128,22 @@ def _plan(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
         from eks_access.plan.reader import read_plan
 
         return read_plan(Path(args.plan_file)), {}, {}
+    if args.command == "plan":
+        return _plan_stack(args)
+    from eks_access.plan import cache
+
+    file = _config_file(args)
+    folder = file.resolve().parent
+    key = cache.plan_key(_stack_name(args), [file, folder / "Pulumi.yaml", folder / "Pulumi.yml", folder / "__main__.py"])
+    hit = cache.load(key)
+    if hit is not None:
+        return hit
+    result = _plan_stack(args)
+    cache.store(key, result)
+    return result
+
+
+def _plan_stack(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     from eks_access.config.stackfile import read_stack_file
 
     stack = read_stack_file(_config_file(args), _stack_name(args))
@@ -154,8 +170,12 @@ def _check_arguments(args: argparse.Namespace) -> None:
     One line, exit 2: ``-n $'default\\n'`` or ``--member $'dev1\\ncredential_process = ...'``
     must never reach a kubeconfig, an AWS config profile or an answer.
     """
-    from eks_access.limits import dns1123_label_problem
-    from eks_access.spec.fields import AWS_PROFILE_NAME, IAM_USER_NAME, ROLE_SESSION_NAME
+    from eks_access.limits import (
+        AWS_PROFILE_NAME,
+        IAM_USER_NAME,
+        ROLE_SESSION_NAME,
+        dns1123_label_problem,
+    )
 
     namespace = getattr(args, "namespace", None)
     if namespace is not None and dns1123_label_problem(namespace) is not None:

@@ -319,8 +319,7 @@ _SESSION_PLACEHOLDER = "<your-iam-user-name>"
 
 def _check_profile_values(team: str, source_profile: str, session_name: str | None) -> None:
     from eks_access.errors import SpecError
-    from eks_access.limits import DNS1123_LABEL
-    from eks_access.spec.fields import AWS_PROFILE_NAME, ROLE_SESSION_NAME
+    from eks_access.limits import AWS_PROFILE_NAME, DNS1123_LABEL, ROLE_SESSION_NAME
 
     if not DNS1123_LABEL.fullmatch(team):
         raise SpecError("team", f"{team!r} is not a team name (DNS-1123 label)")

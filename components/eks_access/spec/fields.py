@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from eks_access import limits
 from eks_access.errors import SpecError
 from eks_access.limits import (
     DNS1123_LABEL,
@@ -19,12 +20,10 @@ from eks_access.limits import (
     DNS1123_SUBDOMAIN,
     DNS1123_SUBDOMAIN_MAX,
     EKS_RESERVED_USERNAME_PREFIXES,
-    IAM_ROLE_SESSION_NAME_MAX,
-    IAM_ROLE_SESSION_NAME_MIN,
 )
 
 IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
-IAM_USER_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+IAM_USER_NAME = limits.IAM_USER_NAME
 IAM_GROUP_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
 IAM_POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
 IAM_PATH = re.compile(r"^/([\x21-\x7e]{0,510}/)?$", re.ASCII)
@@ -44,16 +43,8 @@ OIDC_PROVIDER_ARN = re.compile(
 )
 ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
 REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$", re.ASCII)
-#: STS AssumeRole RoleSessionName: 2-64 characters of ``[\w+=,.@-]``.
-ROLE_SESSION_NAME = re.compile(rf"[\w+=,.@-]{{{IAM_ROLE_SESSION_NAME_MIN},{IAM_ROLE_SESSION_NAME_MAX}}}", re.ASCII)
 EKS_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$", re.ASCII)
 RESERVED_USERNAME_PREFIXES = EKS_RESERVED_USERNAME_PREFIXES
-#: AWS CLI profile names live in ``[profile NAME]`` headers and ``source_profile = NAME`` lines of
-#: ~/.aws/config (an INI file): a newline, ``[``/``]`` or a comment character would end the
-#: header or inject a line (AWS CLI "Configuration and credential file settings",
-#: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html). No whitespace either:
-#: the CLI trims it, so the name would not be the one given.
-AWS_PROFILE_NAME = re.compile(r"[^\s\[\]#;=]{1,128}")
 SESSION_NAME = "{{SessionName}}"
 
 
