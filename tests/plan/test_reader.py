@@ -11,7 +11,7 @@ import pytest
 from eks_access.cli import main
 from eks_access.plan.reader import PlanFileError, read_plan
 
-GOOD = {"type": "aws:iam/role:Role", "name": "r", "parent": None, "custom": True, "inputs": {}, "outputs": {}}
+GOOD: dict[str, object] = {"type": "aws:iam/role:Role", "name": "r", "parent": None, "custom": True, "inputs": {}, "outputs": {}}
 
 
 def write(tmp_path: Path, value: object) -> Path:
