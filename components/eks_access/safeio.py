@@ -65,3 +65,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def nesting_exceeds(value: object, limit: int) -> bool:
+    """Whether lists/mappings in ``value`` nest deeper than ``limit``, found level by level
+    (no recursion, so a hostile value cannot exhaust the stack)."""
+    level: list[object] = [value]
+    for _ in range(limit + 1):
+        nxt: list[object] = []
+        for item in level:
+            if isinstance(item, dict):
+                nxt.extend(item.values())
+            elif isinstance(item, list):
+                nxt.extend(item)
+        if not nxt:
+            return False
+        level = nxt
+    return True

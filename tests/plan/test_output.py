@@ -129,16 +129,37 @@ def test_manifest_names_are_short_and_injective() -> None:
     assert file_name("", "a/b", ".json") != file_name("", "a:b", ".json")
 
 
-def test_sigterm_during_plan_exits_143_with_one_line_and_no_stray_files(project: Path) -> None:
+@pytest.mark.parametrize(("signum", "code", "line"), [
+    (signal.SIGTERM, 143, "eks-access: terminated; nothing was changed\n"),
+    (signal.SIGINT, 130, "eks-access: interrupted; nothing was changed\n"),
+])
+def test_signal_during_plan_exits_with_one_line_and_no_stray_files(project: Path, signum: int, code: int, line: str) -> None:
     out = project / "build"
     proc = subprocess.Popen([sys.executable, "-m", "eks_access", "plan", "--out", str(out)], cwd=project,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
-    proc.send_signal(signal.SIGTERM)
+    time.sleep(1.5)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=120)
     if proc.returncode == 0:  # finished before the signal: nothing to assert about interruption
         return
-    assert proc.returncode == 143
-    assert err == "eks-access: terminated; nothing was changed\n"
+    assert (proc.returncode, err) == (code, line)
     assert not out.exists()
-    assert [p.name for p in project.iterdir() if p.name.startswith(".build.plan-")] == []
+    assert [p.name for p in project.iterdir() if p.name.startswith(".build.")] == []
+
+
+def test_signal_while_writing_cleans_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C in the middle of writing files removes the half-written version; DIR stays the old plan."""
+    import eks_access.plan.output as output
+
+    out = tmp_path / "plan"
+    write_plan(RECORDS, {}, out)
+    before, entries = snapshot(out), sorted(p.name for p in tmp_path.iterdir())
+
+    def interrupted(staging: Path, files: object) -> None:
+        (staging / "plan.json").write_text("[")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "_fill", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_plan(RECORDS, {"new": 1}, out)
+    assert snapshot(out) == before and sorted(p.name for p in tmp_path.iterdir()) == entries

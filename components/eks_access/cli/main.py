@@ -8,10 +8,12 @@ program, and only after the config has been validated.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,19 +101,44 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+_writing = False  # True while plan files are being written: a signal must then unwind and clean up
+
+
 def _on_sigterm() -> Any:
+    """Ctrl-C and SIGTERM end the run with one line and exit 130/143, nothing changed.
+
+    While the stack program runs on mocks nothing has been written, and an exception raised
+    inside the SDK's asyncio tasks would only be logged as a traceback, so the process ends at
+    once. While files are written the signal is raised as an exception, so every cleanup runs.
+    """
     def handler(signum: int, frame: Any) -> None:
-        raise Terminated()
+        if _writing:
+            raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
+        text = "interrupted" if signum == signal.SIGINT else "terminated"
+        sys.stderr.write(f"eks-access: {text}; nothing was changed\n")
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED if signum == signal.SIGINT else EXIT_TERMINATED)
 
     try:
-        return signal.signal(signal.SIGTERM, handler)
+        return (signal.signal(signal.SIGTERM, handler), signal.signal(signal.SIGINT, handler))
     except ValueError:  # not the main thread (a library caller); leave signals alone
         return None
 
 
 def _restore_sigterm(previous: Any) -> None:
     if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+
+
+@contextlib.contextmanager
+def _cleanup_on_signals() -> Iterator[None]:
+    global _writing
+    _writing = True
+    try:
+        yield
+    finally:
+        _writing = False
 
 
 def _config_file(args: argparse.Namespace) -> Path:
@@ -230,7 +257,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         raise UsageError("--out: empty path; name a directory for the plan, e.g. build/dev")
     check_output_dir(out)
     records, exports, _ = _plan(args)
-    write_plan(records, exports, out)
+    with _cleanup_on_signals():
+        write_plan(records, exports, out)
     if args.format == "json":
         return _emit(0, json.dumps({"out": str(out), "resources": records}, indent=2, sort_keys=True))
     text = "\n".join(

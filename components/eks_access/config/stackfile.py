@@ -24,6 +24,7 @@ from eks_access.config.project import (
 )
 from eks_access.config.yamlload import MAX_DEPTH, ConfigFileError, Loaded, load_yaml_file
 from eks_access.errors import SpecError
+from eks_access.safeio import nesting_exceeds
 from eks_access.spec import STACK_KEYS, StackSpec, load_stack
 
 #: The config namespace of this repository's project (Pulumi.yaml ``name``); programs read the
@@ -159,29 +160,13 @@ def _decode(value: Any, key: str) -> Any:
         raise SpecError(key, f"its JSON text nests deeper than {MAX_DEPTH} levels") from None
     except ValueError:
         return value
-    if _depth(decoded) > MAX_DEPTH:
+    if nesting_exceeds(decoded, MAX_DEPTH):
         raise SpecError(key, f"its JSON text nests deeper than {MAX_DEPTH} levels")
     return decoded
 
 
 def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
-
-
-def _depth(value: Any) -> int:
-    depth, level = 0, [value]
-    while level:
-        depth += 1
-        nxt: list[Any] = []
-        for item in level:
-            if isinstance(item, Mapping):
-                nxt.extend(item.values())
-            elif isinstance(item, list):
-                nxt.extend(item)
-        level = nxt
-        if depth > MAX_DEPTH:
-            break
-    return depth - 1 if depth else 0
 
 
 def _namespaced(path: str, project: str = PROJECT) -> str:

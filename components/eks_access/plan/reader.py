@@ -12,12 +12,11 @@ A directory means ``DIR/plan.json``, the file ``eks-access plan --out DIR`` writ
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from eks_access.errors import UsageError, one_line
-from eks_access.safeio import FileReadError, read_regular_file
+from eks_access.safeio import FileReadError, nesting_exceeds, read_regular_file
 
 #: Our limit: a plan of 10,000 teams is about 60 MB of indented JSON.
 MAX_PLAN_BYTES = 256 * 1024 * 1024
@@ -88,7 +87,7 @@ def check_records(records: object, where: str) -> list[dict[str, Any]]:
         unknown = set(record) - {*_REQUIRED, "parent", "implicit"}
         if unknown:
             raise PlanFileError(f"{at}: unknown key {sorted(unknown)[0]!r}")
-        if _depth_over(record, MAX_PLAN_DEPTH):
+        if nesting_exceeds(record, MAX_PLAN_DEPTH):
             raise PlanFileError(f"{at}: nests deeper than {MAX_PLAN_DEPTH} levels")
         identity = (str(record["type"]), str(record["name"]))
         if identity in names:
@@ -99,21 +98,6 @@ def check_records(records: object, where: str) -> list[dict[str, Any]]:
 
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON value")
-
-
-def _depth_over(value: object, limit: int) -> bool:
-    level: list[object] = [value]
-    for _ in range(limit + 1):
-        nxt: list[object] = []
-        for item in level:
-            if isinstance(item, Mapping):
-                nxt.extend(item.values())
-            elif isinstance(item, list):
-                nxt.extend(item)
-        if not nxt:
-            return False
-        level = nxt
-    return True
 
 
 def _schema_kind(kinds: tuple[type, ...]) -> str:
