@@ -64,3 +64,11 @@ def extend() -> Callable[..., list[dict[str, Any]]]:
         return base + list(extra)
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_plan_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """CLI tests share one plan cache of their own, never the user's ~/.cache."""
+    import os
+
+    os.environ["EKS_ACCESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("plan-cache"))

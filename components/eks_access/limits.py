@@ -26,6 +26,8 @@ from typing import Any
 
 #: "User name: 64 characters".
 IAM_USER_NAME_MAX = 64
+#: User and role names: 1-64 of the IAM name characters (CreateUser/CreateRole API pattern ``[\w+=,.@-]+``).
+IAM_USER_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 #: "Role name: 64 characters".
 IAM_ROLE_NAME_MAX = 64
 #: "Group name: 128 characters".
@@ -38,6 +40,7 @@ IAM_PATH_MAX = 512
 #: the pattern ``[\w+=,.@-]*`` (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
 IAM_ROLE_SESSION_NAME_MIN = 2
 IAM_ROLE_SESSION_NAME_MAX = 64
+ROLE_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
 #: "Names of users, groups, roles, policies, instance profiles ... must be alphanumeric, including
 #: the following common characters: plus (+), equal (=), comma (,), period (.), at (@),
 #: underscore (_), and hyphen (-)."
@@ -268,6 +271,16 @@ def annotations_problem(annotations: Mapping[str, str]) -> str | None:
     if total > ANNOTATIONS_TOTAL_MAX_BYTES:
         return f"annotations total {total} bytes; Kubernetes allows at most {ANNOTATIONS_TOTAL_MAX_BYTES}"
     return None
+
+
+# --------------------------------------------------------------------------- AWS CLI config
+
+#: AWS CLI profile names live in ``[profile NAME]`` headers and ``source_profile = NAME`` lines of
+#: ~/.aws/config (an INI file): a newline, ``[``/``]`` or a comment character would end the
+#: header or inject a line ("Configuration and credential file settings",
+#: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html). No white space
+#: either: the CLI trims it, so the name would not be the one given.
+AWS_PROFILE_NAME = re.compile(r"[^\s\[\]#;=]{1,128}")
 
 
 # --------------------------------------------------------------------------- local files

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from eks_access.errors import SpecError
+from eks_access.limits import IamQuotas
 
 AuthenticationMode = Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"]
 AUTHENTICATION_MODES: tuple[AuthenticationMode, ...] = ("API", "API_AND_CONFIG_MAP", "CONFIG_MAP")
@@ -176,6 +177,8 @@ class StackSpec:
     users: tuple[UserMappingSpec, ...] = ()
     workloads: tuple[WorkloadSpec, ...] = ()
     guardrails: Mapping[str, Any] = field(default_factory=dict)
+    #: IAM quotas in force (AWS defaults unless <project>:iamQuotas raises them).
+    iam_quotas: IamQuotas = field(default_factory=IamQuotas)
 
     def team(self, name: str) -> TeamSpec:
         for team in self.teams:

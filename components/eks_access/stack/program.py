@@ -20,7 +20,7 @@ import pulumi_kubernetes as k8s
 from eks_access import documents as docs
 from eks_access.components.team import TeamAccess, TeamAccessArgs
 from eks_access.components.workload import WorkloadIdentity, WorkloadIdentityArgs
-from eks_access.config.stackfile import PROJECT, raw_stack_config
+from eks_access.config.stackfile import raw_stack_config
 from eks_access.errors import SpecError
 from eks_access.spec import StackSpec, TeamSpec, load_stack
 
@@ -32,11 +32,15 @@ NODE_POLICIES = (
 
 
 def load_spec_from_pulumi() -> StackSpec:
-    """Read every ``team-cluster:*`` key (unknown ones are errors) and ``aws:region``."""
+    """Read every ``<project>:*`` key (unknown ones are errors) and ``aws:region``.
+
+    The namespace is the project's name, as Pulumi namespaces config: a project renamed in
+    Pulumi.yaml (``pulumi new`` does this) reads its own keys.
+    """
     from pulumi.runtime.config import CONFIG, get_config_env
 
     config: dict[str, Any] = {**get_config_env(), **CONFIG.get()}
-    return load_stack(raw_stack_config(config))
+    return load_stack(raw_stack_config(config, pulumi.get_project()))
 
 
 def main() -> None:
@@ -47,7 +51,7 @@ def main() -> None:
 
     def checked_account(account: str) -> str:
         if spec.account_id is not None and account != spec.account_id:
-            raise SpecError(f"{PROJECT}:accountId", f"is {spec.account_id} but the AWS credentials belong to account {account}; refusing to deploy into the wrong account")
+            raise SpecError(f"{pulumi.get_project()}:accountId", f"is {spec.account_id} but the AWS credentials belong to account {account}; refusing to deploy into the wrong account")
         return account
 
     account = caller_account.apply(checked_account)
