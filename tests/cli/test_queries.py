@@ -42,7 +42,7 @@ def test_context_turns_a_conditional_answer_into_a_definite_one(capsys: pytest.C
         rec("aws:iam/role:Role", "ops-role", {"name": "Ops", "assumeRolePolicy": trust}, outputs={"arn": role_arn("Ops")}),
         rec("aws:iam/userPolicy:UserPolicy", "p", {"user": "dev1", "policy": allow}),
         rec("aws:eks/accessEntry:AccessEntry", "ops-entry", {"clusterName": "myeks", "principalArn": role_arn("Ops"),
-                                                            "kubernetesGroups": ["ops"], "type": "STANDARD"}),  # fmt: skip
+                                                            "kubernetesGroups": ["ops"], "type": "STANDARD"}),
         binding("ops", "ClusterRole", "view", [group("ops")]),
     ]
     plan = str(write_plan(tmp_path, records))
