@@ -303,6 +303,7 @@ def _check_awsauth_path(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
                 "path-less ARN of the assumed role, so this entry never matches; write "
                 f"{match.group(1)}/{match.group(3)}",
                 keys=[entry.principal_arn],
+                subjects=mapping_subjects(entry),
             )
         )
 
