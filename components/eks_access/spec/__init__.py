@@ -44,8 +44,8 @@ from eks_access.spec.model import (
 
 __all__ = [
     "ACCESS_POLICY_ARN_PREFIX",
-    "CLUSTER_KEYS",
     "AUTHENTICATION_MODES",
+    "CLUSTER_KEYS",
     "EKS_ACCESS_POLICIES",
     "NAMESPACE_TRUST_OPT_IN",
     "PRIVATE_ENDPOINT_OPT_IN",
