@@ -88,6 +88,9 @@ BAD = [
                  f"'oidc.eks.ap-northeast-2.amazonaws.com/id/OTHER' is not the issuer of oidc_provider_arn ('{HOST}')", id="issuer-mismatch"),
     pytest.param(workload(cluster_name=None), "WorkloadIdentityArgs.cluster_name", "must be a string, got nothing (null)",
                  id="workload-cluster-name-none"),
+    pytest.param(lambda: workload(cluster_name=pulumi.Output.from_input("myeks"))(), "WorkloadIdentityArgs.role_name",
+                 "is required when cluster_name is an Output: the default <cluster>-<namespace>-<service account> needs the "
+                 "cluster name when the arguments are built", id="default-role-name-needs-plain-cluster"),
     pytest.param(lambda: ClusterOidcProvider("o", ClusterOidcProviderArgs(issuer_url="oidc.example.com")), "ClusterOidcProviderArgs.issuer_url",
                  "'oidc.example.com' must start with https:// (the cluster's identity.oidc.issuer)", id="issuer-url"),
     pytest.param(lambda: ClusterOidcProvider("o", ClusterOidcProviderArgs(issuer_url="https://x", thumbprints="9e99a48a9960b14926bb7f3b02e22da2b0ab7280")),

@@ -108,7 +108,8 @@ class WorkloadIdentityArgs:
         self.tags = string_map(tags, f"{OWNER}.tags")
         self.cluster_resource = resource_or_none(cluster_resource, f"{OWNER}.cluster_resource")
         check_plain(cluster_name, f"{OWNER}.cluster_name", eks_cluster_name)
-        self._spec = validate(OWNER, lambda: load_workload(self._config(), "", self._role_prefix()))
+        prefix = self._role_prefix()
+        self._spec = validate(OWNER, lambda: load_workload(self._config(), "", prefix))
         self._check_inputs()
 
     @classmethod
@@ -141,8 +142,14 @@ class WorkloadIdentityArgs:
         return checked_input(getattr(self, argument), f"{OWNER}.{argument}", _CHECKS[argument])
 
     def _role_prefix(self) -> str:
-        """Default role names start with the cluster name; an unresolved Output gives ``eks``."""
-        return self.cluster_name if isinstance(self.cluster_name, str) else "eks"
+        """Default role names start with the cluster name, which must therefore be known now: IAM role
+        names are unique per account, and a stand-in prefix would make two clusters' roles collide."""
+        if isinstance(self.cluster_name, str):
+            return self.cluster_name
+        if self.role_name is None:
+            raise SpecError(f"{OWNER}.role_name", "is required when cluster_name is an Output: the default "
+                            "<cluster>-<namespace>-<service account> needs the cluster name when the arguments are built")
+        return "unused"
 
     def _check_inputs(self) -> None:
         required = {"irsa": ("oidc_provider_arn", "oidc_issuer"), "pod-identity": ("cluster_arn",)}[self._spec.identity]
