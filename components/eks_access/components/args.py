@@ -8,6 +8,7 @@ construction when they are plain values, and when they resolve when they are Out
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -49,7 +50,8 @@ def validate(owner: str, loader: Callable[[], T]) -> T:
 
 
 def is_output(value: object) -> bool:
-    return isinstance(value, pulumi.Output)
+    """An Input that resolves later (an Output or an awaitable), checked when it does."""
+    return isinstance(value, pulumi.Output) or inspect.isawaitable(value)
 
 
 def checked_input(value: object, path: str, check: Callable[[str, str], object]) -> pulumi.Output[str]:
@@ -59,7 +61,7 @@ def checked_input(value: object, path: str, check: Callable[[str, str], object])
     Output (``None``, ``7``) is refused now, before any resource is registered.
     """
     if is_output(value):
-        output: pulumi.Output[Any] = value  # type: ignore[assignment]
+        output: pulumi.Output[Any] = pulumi.Output.from_input(value)
         return output.apply(lambda v: _checked(v, path, check))
     return pulumi.Output.from_input(_checked(value, path, check))
 

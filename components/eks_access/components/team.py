@@ -45,10 +45,12 @@ class TeamAccess(AccessComponent):
         super().__init__("eks-access:index:TeamAccess", name, opts)
         self.spec = spec
         tags = {"eks-access/team": spec.name, **args.tags}
-        known_arn = args.partition_region_account.apply(lambda pra: docs.role_arn(pra[0], pra[2], spec.role_name, spec.role_path))
+        # (partition, region, account, cluster name): the team role lives in the cluster's account.
+        parts = cluster_arn.apply(parse_cluster_arn)
+        known_arn = parts.apply(lambda p: docs.role_arn(p[0], p[2], spec.role_name, spec.role_path))
 
         group_name, group_deps = self._group(name, spec)
-        role = self._role(name, spec, cluster_arn, tags)
+        role = self._role(name, spec, parts, tags)
         self._group_policy(name, spec, group_name, known_arn, [*group_deps, role])
         self._describe_cluster(name, role, cluster_arn)
         if spec.mapping == "access-entry":
@@ -57,7 +59,7 @@ class TeamAccess(AccessComponent):
             for position, policy in enumerate(spec.access_policies):
                 self._access_policy(name, policy, position, cluster_name, known_arn, entry)
         register_rbac(self, name, spec)
-        self._outputs(spec, role, group_name, known_arn, args)
+        self._outputs(spec, role, group_name, known_arn, parts)
 
     def _group(self, name: str, spec: TeamSpec) -> tuple[pulumi.Output[str], list[pulumi.Resource]]:
         """The IAM group (or an existing one) and its members."""
@@ -73,12 +75,12 @@ class TeamAccess(AccessComponent):
                 child, legacy=names.legacy_joined("member", user), depends_on=deps, delete_before_replace=True))
         return group_name, deps
 
-    def _role(self, name: str, spec: TeamSpec, cluster_arn: pulumi.Output[str], tags: dict[str, str]) -> aws.iam.Role:
+    def _role(self, name: str, spec: TeamSpec, parts: pulumi.Output[tuple[str, str, str, str]], tags: dict[str, str]) -> aws.iam.Role:
         return aws.iam.Role(
             f"{name}-role",
             name=spec.role_name,
             path=spec.role_path,
-            assume_role_policy=cluster_arn.apply(lambda arn: _trust(arn, spec)),
+            assume_role_policy=parts.apply(lambda p: _trust(p[0], p[2], spec)),
             description=f"EKS access for team {spec.name}: assumed by members of IAM group {spec.iam_group}",
             max_session_duration=spec.max_session_duration,
             tags=tags,
@@ -134,7 +136,7 @@ class TeamAccess(AccessComponent):
         )
 
     def _outputs(self, spec: TeamSpec, role: aws.iam.Role, group_name: pulumi.Output[str], role_arn: pulumi.Output[str],
-                 args: TeamAccessArgs) -> None:
+                 parts: pulumi.Output[tuple[str, str, str, str]]) -> None:
         self.role_arn = role.arn
         self.role_name = role.name
         self.group_name = group_name
@@ -142,7 +144,7 @@ class TeamAccess(AccessComponent):
         self.username = pulumi.Output.from_input(spec.username)
         self.role_mapping = role_arn.apply(lambda arn: docs.aws_auth_role_entry(arn, spec.username, spec.kubernetes_groups))
         session_name = "<your-iam-user-name>" if spec.session_name_must_match_user else None
-        self.aws_profile = pulumi.Output.all(role_arn, args.partition_region_account).apply(
+        self.aws_profile = pulumi.Output.all(role_arn, parts).apply(
             lambda v: docs.aws_profile(spec.name, v[0], v[1][1], session_name=session_name))
         self.register_outputs({
             "roleArn": self.role_arn,
@@ -161,8 +163,7 @@ def access_scope(namespaces: tuple[str, ...]) -> aws.eks.AccessPolicyAssociation
     return aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster")
 
 
-def _trust(cluster_arn: str, spec: TeamSpec) -> str:
-    partition, _region, account, _cluster = parse_cluster_arn(cluster_arn)
+def _trust(partition: str, account: str, spec: TeamSpec) -> str:
     return docs.to_json(docs.team_trust_policy(
         account,
         partition,

@@ -200,11 +200,6 @@ class TeamAccessArgs:
         return validate(OWNER, lambda: load_team({"name": team, **self._config()}, "", cluster))
 
     @property
-    def partition_region_account(self) -> pulumi.Output[tuple[str, str, str]]:
-        """(partition, region, account) of the cluster, which are the team role's too."""
-        return self.checked_cluster_arn.apply(lambda arn: parse_cluster_arn(arn)[:3])
-
-    @property
     def checked_cluster_name(self) -> pulumi.Output[str]:
         return checked_input(self.cluster_name, f"{OWNER}.cluster_name", eks_cluster_name)
 
