@@ -14,7 +14,17 @@ Owners and kinds never contain ``/`` and neither does any part (Kubernetes names
 IAM names and account ids cannot), so the text before the first ``/`` is the owner and kind and
 the rest the item: two different things never get one name, inside one component or across
 components. Release 0.1 names stay reachable as Pulumi aliases (``legacy_*``) so stacks deployed
-with them are updated in place, not replaced.
+with them are updated in place, not replaced (resource option ``aliases``:
+https://www.pulumi.com/docs/iac/concepts/options/aliases/).
+
+Where AWS keeps one object per key and the resource has no name of its own (an access entry per
+principal, an association per entry and policy, a Pod Identity association per namespace and
+ServiceAccount, a policy attachment per role and policy, an add-on per cluster), the components set
+``delete_before_replace`` (https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/):
+Pulumi otherwise creates the replacement first, which AWS refuses or, for attachments and group
+memberships, silently undoes when the old one is deleted. Resources with an explicit ``name`` (IAM
+roles, groups) get delete-before-replace from the Terraform bridge itself (pulumi/pulumi-terraform
+#465, "Set delete-before-replace for manually-named resources").
 """
 
 from __future__ import annotations
