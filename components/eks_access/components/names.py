@@ -23,8 +23,9 @@ ServiceAccount, a policy attachment per role and policy, an add-on per cluster),
 ``delete_before_replace`` (https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/):
 Pulumi otherwise creates the replacement first, which AWS refuses or, for attachments and group
 memberships, silently undoes when the old one is deleted. Resources with an explicit ``name`` (IAM
-roles, groups) get delete-before-replace from the Terraform bridge itself (pulumi/pulumi-terraform
-#465, "Set delete-before-replace for manually-named resources").
+roles, groups) get delete-before-replace from the Terraform bridge itself
+(pulumi/pulumi-terraform-bridge ``pkg/tfbridge``, ``nameRequiresDeleteBeforeReplace``), and named
+Kubernetes objects from pulumi-kubernetes' own ``Diff`` (not autonamed, same name and namespace).
 """
 
 from __future__ import annotations
