@@ -15,7 +15,8 @@ from parliament import analyze_policy_string
 
 from eks_access.cli import main
 from eks_access.offline import ProgramResult, plan_config
-from eks_access.plan.files import iam_documents, manifests, write_plan
+from eks_access.plan.files import iam_documents, manifests
+from eks_access.plan.output import write_plan
 
 ACCOUNT = "111122223333"
 KUBERNETES_VERSION = "1.37.0"
@@ -120,7 +121,7 @@ def test_blast_radius_config_map_mode_changes_only_the_aws_auth_mapping(dev_conf
     assert changed == ["myeks"]
     cluster = next(r for r in before.resources if r["name"] == "myeks")
     assert [m["username"] for m in cluster["inputs"]["roleMappings"]] == ["developer", "operators:{{SessionName}}"]
-    aws_auth = dict(manifests(before.resources))["04-configmap-kube-system-aws-auth.yaml"]
+    aws_auth = dict(manifests(before.resources))["04-configmap-kube-system.aws-auth.yaml"]
     roles = yaml.safe_load(aws_auth["data"]["mapRoles"])
     assert roles[0] == {"rolearn": f"arn:aws:iam::{ACCOUNT}:role/myeks-node-role", "username": "system:node:{{EC2PrivateDNSName}}",
                         "groups": ["system:bootstrappers", "system:nodes"]}
@@ -149,7 +150,7 @@ BAD_CONFIGS = [
      "team-cluster:users[0].userArn"),
     ("config:\n  team-cluster:cluster: {name: myeks}\n  team-cluster:teams:\n    - {name: a, roleName: R1}\n    - {name: a, roleName: R2}\n",
      "team-cluster:teams[1].name: duplicate team name 'a'"),
-    ("config:\n  team-cluster:cluster: {name: myeks\n", "YAML syntax error: line"),
+    ("config:\n  team-cluster:cluster: {name: myeks\n", "line 3: YAML syntax error: column 1"),
     ("config:\n  team-cluster:clustr: {name: myeks}\n", "team-cluster:clustr: unknown config key"),
 ]
 
@@ -177,10 +178,11 @@ def test_failed_plan_keeps_the_previous_output_whole(tmp_path: Path, dev_stack_p
     out = tmp_path / "plan"
     write_plan(dev_stack_plan.resources, dev_stack_plan.exports, out)
     before = sorted(p.name for p in out.rglob("*"))
+    siblings = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(TypeError):
         write_plan([{"type": "aws:iam/role:Role", "name": "x", "inputs": {"assumeRolePolicy": object()}}], {}, out)
     assert sorted(p.name for p in out.rglob("*")) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["plan"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings
 
 
 def test_member_commands(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

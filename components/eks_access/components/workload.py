@@ -38,7 +38,7 @@ class WorkloadIdentity(AccessComponent):
         spec = args.spec
         super().__init__("eks-access:index:WorkloadIdentity", name, opts)
         self.spec = spec
-        owner = f"{spec.namespace}.{spec.service_account}"
+        owner = spec.owner
         tags = {"eks-access/service-account": owner, **args.tags}
         role = self._role(name, spec, args, tags)
         self._policies(name, spec, role)

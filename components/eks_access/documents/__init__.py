@@ -356,7 +356,10 @@ def aws_profile(
 
     With the session-name rule the session name must equal the member's IAM user name, so it
     is written out; ``<your-iam-user-name>`` is left for the member when no name is given.
+    Every value is checked against the file's grammar first: a newline or a ``[`` in a name
+    would inject a setting (``credential_process = ...``) or a whole section.
     """
+    _check_profile_values(team, source_profile, session_name)
     lines = [
         f"[profile {profile_name(team)}]",
         f"role_arn = {role_arn_}",
@@ -368,6 +371,21 @@ def aws_profile(
     if mfa_serial:
         lines.append(f"mfa_serial = {mfa_serial}")
     return "\n".join(lines) + "\n"
+
+
+_SESSION_PLACEHOLDER = "<your-iam-user-name>"
+
+
+def _check_profile_values(team: str, source_profile: str, session_name: str | None) -> None:
+    from eks_access.errors import SpecError
+    from eks_access.limits import AWS_PROFILE_NAME, DNS1123_LABEL, ROLE_SESSION_NAME
+
+    if not DNS1123_LABEL.fullmatch(team):
+        raise SpecError("team", f"{team!r} is not a team name (DNS-1123 label)")
+    if not AWS_PROFILE_NAME.fullmatch(source_profile):
+        raise SpecError("source_profile", f"{source_profile!r} is not an AWS CLI profile name (no spaces, newlines, '[', ']', '#', ';' or '=')")
+    if session_name is not None and session_name != _SESSION_PLACEHOLDER and not ROLE_SESSION_NAME.fullmatch(session_name):
+        raise SpecError("session_name", f"{session_name!r} is not a role session name (2-64 characters of letters, digits and +=,.@_-)")
 
 
 def kubeconfig(

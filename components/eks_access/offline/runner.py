@@ -391,18 +391,20 @@ def plan_config(
     stack: str = "dev",
     program: Callable[[], None] | None = None,
     spec: StackSpec | None = None,
+    project: str = "team-cluster",
 ) -> ProgramResult:
     """Plan a stack from its ``config:`` mapping (``team-cluster:teams`` etc.), validated first.
 
     Validation runs before the program so a bad config raises :class:`SpecError` with its key
     path and nothing is registered. ``program`` defaults to the packaged stack program; pass
-    ``spec`` when ``config`` was validated already.
+    ``spec`` when ``config`` was validated already. ``project`` is the config namespace (the
+    ``name`` of Pulumi.yaml), which the program reads through ``pulumi.get_project()``.
     """
     from eks_access.config.stackfile import pulumi_config, raw_stack_config
     from eks_access.spec import load_stack
 
     if spec is None:
-        spec = load_stack(raw_stack_config(config))
+        spec = load_stack(raw_stack_config(config, project))
     if program is None:
         from eks_access.stack import main
 
@@ -412,4 +414,4 @@ def plan_config(
     from eks_access.stack.region import offline_region
 
     cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=offline_region(spec.region, os.environ))
-    return run_program(program, config=pulumi_config(config), stack=stack, cloud=cloud)
+    return run_program(program, config=pulumi_config(config), project=project, stack=stack, cloud=cloud)

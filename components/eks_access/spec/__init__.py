@@ -13,7 +13,6 @@ from eks_access.spec.load import (
     load_access_policy,
     load_cluster,
     load_node_group,
-    load_policy_document,
     load_rule,
     load_rules,
     load_stack,
@@ -41,6 +40,7 @@ from eks_access.spec.model import (
     UserMappingSpec,
     WorkloadSpec,
 )
+from eks_access.spec.policy import load_policy_document
 
 __all__ = [
     "ACCESS_POLICY_ARN_PREFIX",

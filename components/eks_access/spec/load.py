@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eks_access.errors import SpecError
+from eks_access.limits import ADJUSTABLE_IAM_QUOTAS, IamQuotas, quota_problem
+from eks_access.spec.checks import check_stack
 from eks_access.spec.fields import (
     ACCOUNT_ID,
     EKS_CLUSTER_NAME,
@@ -56,8 +58,9 @@ from eks_access.spec.model import (
     UserMappingSpec,
     WorkloadSpec,
 )
+from eks_access.spec.policy import load_policy_document
 
-STACK_KEYS = ("accountId", "region", "cluster", "teams", "users", "workloads", "guardrails")
+STACK_KEYS = ("accountId", "region", "cluster", "teams", "users", "workloads", "guardrails", "iamQuotas")
 
 
 def load_stack(raw: Mapping[str, Any]) -> StackSpec:
@@ -84,9 +87,22 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
         for i, item in enumerate(expect_list(optional(raw, "workloads", []), "workloads"))
     )
     guardrails = expect_mapping(optional(raw, "guardrails", {}), "guardrails")
-    spec = StackSpec(account_id, region, cluster, teams, users, workloads, dict(guardrails))
-    _check_unique(spec)
+    quotas = load_iam_quotas(optional(raw, "iamQuotas", {}), "iamQuotas")
+    spec = StackSpec(account_id, region, cluster, teams, users, workloads, dict(guardrails), quotas)
+    check_stack(spec)
     return spec
+
+
+def load_iam_quotas(raw: object, path: str) -> IamQuotas:
+    """Quotas the account raised through Service Quotas; each between AWS's default and maximum."""
+    data = expect_mapping(raw, path)
+    check_keys(data, path, [q.key for q in ADJUSTABLE_IAM_QUOTAS])
+    for quota in ADJUSTABLE_IAM_QUOTAS:
+        if quota.key in data:
+            problem = quota_problem(quota, data[quota.key])
+            if problem is not None:
+                raise SpecError(join(path, quota.key), problem)
+    return IamQuotas.from_values(data)
 
 
 CLUSTER_KEYS = (
@@ -436,28 +452,6 @@ def load_workload(raw: object, path: str, cluster_name: str) -> WorkloadSpec:
     )
 
 
-def load_policy_document(raw: object, path: str) -> dict[str, Any]:
-    """Structural check of an IAM policy document; semantic linting is parliament's job in CI."""
-    data = expect_mapping(raw, path)
-    check_keys(data, path, ("Version", "Id", "Statement"), required=("Statement",))
-    version = data.get("Version", "2012-10-17")
-    if version != "2012-10-17":
-        raise SpecError(join(path, "Version"), "must be '2012-10-17'")
-    statements = data["Statement"]
-    items = [statements] if isinstance(statements, Mapping) else expect_list(statements, join(path, "Statement"), allow_empty=False)
-    for i, stmt in enumerate(items):
-        spath = index(join(path, "Statement"), i)
-        s = expect_mapping(stmt, spath)
-        check_keys(s, spath, ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"), required=("Effect",))
-        if s["Effect"] not in ("Allow", "Deny"):
-            raise SpecError(join(spath, "Effect"), "must be 'Allow' or 'Deny'")
-        if "Action" not in s and "NotAction" not in s:
-            raise SpecError(join(spath, "Action"), "is required")
-        if "Resource" not in s and "NotResource" not in s:
-            raise SpecError(join(spath, "Resource"), "is required")
-    return {"Version": "2012-10-17", **{k: v for k, v in data.items() if k != "Version"}}
-
-
 # --------------------------------------------------------------------------- cross checks
 
 def _check_system_groups(groups: Sequence[str], path: str, mapping: Mapping_, allow: bool) -> None:
@@ -485,46 +479,3 @@ def _check_username(username: str, path: str, mapping: Mapping_) -> None:
             raise SpecError(path, f"{username!r}: put {SESSION_NAME} after a fixed prefix and a colon, e.g. 'team:{SESSION_NAME}', so a caller cannot choose a username")
     if any(c.isspace() for c in username):
         raise SpecError(path, f"{username!r} must not contain spaces")
-
-
-_CASE_NOTE = " (IAM compares names case-insensitively)"
-
-
-def _claim(seen: dict[str, str], key: str, owner: str, path: str, message: str) -> None:
-    """Record ``owner`` as the first user of ``key``, or fail naming the earlier one."""
-    if key in seen:
-        raise SpecError(path, message.replace("{other}", seen[key]))
-    seen[key] = owner
-
-
-def _check_unique(spec: StackSpec) -> None:
-    teams: dict[str, str] = {}
-    roles: dict[str, str] = {}
-    usernames: dict[str, str] = {}
-    groups: dict[str, str] = {}
-    cluster_roles: dict[str, str] = {}
-    for i, team in enumerate(spec.teams):
-        path = index("teams", i)
-        _claim(teams, team.name, path, join(path, "name"), f"duplicate team name {team.name!r} (also {{other}})")
-        role_path = join(path, "roleName")
-        _claim(roles, team.role_name.lower(), role_path, role_path,
-               f"duplicate IAM role name {team.role_name!r} (also {{other}}){_CASE_NOTE}")
-        user_path = join(path, "username")
-        _claim(usernames, team.username, user_path, user_path, f"duplicate Kubernetes username {team.username!r} (also {{other}})")
-        if not team.existing_iam_group:
-            _claim(groups, team.iam_group.lower(), path, join(path, "iamGroup"),
-                   f"IAM group {team.iam_group!r} is created by {{other}} already; set existingIamGroup: true to share it{_CASE_NOTE}")
-        for role in team.cluster_roles:
-            _claim(cluster_roles, role, path, join(join(path, "clusterRoles"), role), f"ClusterRole {role!r} is already defined by {{other}}")
-    arns: dict[str, str] = {}
-    for i, user in enumerate(spec.users):
-        path = index("users", i)
-        arn_path, user_path = join(path, "userArn"), join(path, "username")
-        _claim(arns, user.user_arn, arn_path, arn_path, "duplicate user ARN (also {other})")
-        _claim(usernames, user.username, user_path, user_path, f"duplicate Kubernetes username {user.username!r} (also {{other}})")
-    service_accounts: dict[str, str] = {}
-    for i, wl in enumerate(spec.workloads):
-        path = index("workloads", i)
-        _claim(service_accounts, wl.key, path, join(path, "serviceAccount"), f"duplicate ServiceAccount {wl.key} (also {{other}})")
-        role_path = join(path, "roleName")
-        _claim(roles, wl.role_name.lower(), role_path, role_path, f"duplicate IAM role name {wl.role_name!r} (also {{other}}){_CASE_NOTE}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from eks_access.errors import SpecError
+from eks_access.limits import IamQuotas
 
 AuthenticationMode = Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"]
 AUTHENTICATION_MODES: tuple[AuthenticationMode, ...] = ("API", "API_AND_CONFIG_MAP", "CONFIG_MAP")
@@ -139,6 +140,12 @@ class WorkloadSpec:
         return f"{self.namespace}/{self.service_account}"
 
     @property
+    def owner(self) -> str:
+        """``namespace.name``: the ``eks-access/owner`` label and ``eks-access/service-account`` tag
+        of what the workload creates ('.' cannot occur in a namespace, and '/' not in a label value)."""
+        return f"{self.namespace}.{self.service_account}"
+
+    @property
     def automount(self) -> bool:
         """Mount an API token only when the workload has RBAC rules, i.e. it calls the API."""
         if self.automount_service_account_token is not None:
@@ -181,6 +188,8 @@ class StackSpec:
     users: tuple[UserMappingSpec, ...] = ()
     workloads: tuple[WorkloadSpec, ...] = ()
     guardrails: Mapping[str, Any] = field(default_factory=dict)
+    #: IAM quotas in force (AWS defaults unless <project>:iamQuotas raises them).
+    iam_quotas: IamQuotas = field(default_factory=IamQuotas)
 
     def team(self, name: str) -> TeamSpec:
         for team in self.teams:

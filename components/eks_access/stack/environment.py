@@ -12,7 +12,6 @@ import pulumi
 import pulumi_aws as aws
 
 from eks_access import documents as docs
-from eks_access.config.stackfile import PROJECT
 from eks_access.errors import SpecError
 from eks_access.spec import StackSpec
 
@@ -39,5 +38,5 @@ def deploy_environment(spec: StackSpec) -> Environment:
 
 def _checked_account(spec: StackSpec, account: str) -> str:
     if spec.account_id is not None and account != spec.account_id:
-        raise SpecError(f"{PROJECT}:accountId", f"is {spec.account_id} but the AWS credentials belong to account {account}; refusing to deploy into the wrong account")
+        raise SpecError(f"{pulumi.get_project()}:accountId", f"is {spec.account_id} but the AWS credentials belong to account {account}; refusing to deploy into the wrong account")
     return account

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
+
 from eks_access.config.stackfile import raw_stack_config
 from eks_access.spec import StackSpec, load_stack
 from eks_access.stack.access import register_access
@@ -19,11 +21,15 @@ from eks_access.stack.exports import export_outputs
 
 
 def load_spec_from_pulumi() -> StackSpec:
-    """Read every ``team-cluster:*`` key (unknown ones are errors) and ``aws:region``."""
+    """Read every ``<project>:*`` key (unknown ones are errors) and ``aws:region``.
+
+    The namespace is the project's name, as Pulumi namespaces config: a project renamed in
+    Pulumi.yaml (``pulumi new`` does this) reads its own keys.
+    """
     from pulumi.runtime.config import CONFIG, get_config_env
 
     config: dict[str, Any] = {**get_config_env(), **CONFIG.get()}
-    return load_stack(raw_stack_config(config))
+    return load_stack(raw_stack_config(config, pulumi.get_project()))
 
 
 def main() -> None:
