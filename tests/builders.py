@@ -222,7 +222,7 @@ def team(name: str, group_name: str, members: list[str], role: str, username: st
         rec("aws:iam/group:Group", f"{name}-group", {"name": group_name, "path": "/"}, parent=name,
             outputs={"arn": f"arn:aws:iam::{ACCOUNT}:group/{group_name}", "name": group_name}),
     ]  # fmt: skip
-    out += [membership(f"{name}-member-{m}", m, group_name) | {"parent": name} for m in members]
+    out += [membership(f"{name}-member/{m}", m, group_name) | {"parent": name} for m in members]
     out += [
         rec("aws:iam/role:Role", f"{name}-role",
             {"name": role, "path": "/", "assumeRolePolicy": trust, "maxSessionDuration": 3600,

@@ -112,10 +112,10 @@ def test_mutated_plan_is_answered_or_refused_in_one_line(dev_plan_resources: lis
 def test_named_mutations(dev_plan_resources: list[dict[str, Any]]) -> None:
     """The mutations the issue names, each with its exact answer."""
     by_name = {r["name"]: i for i, r in enumerate(dev_plan_resources)}
-    crb = by_name["operators-clusterrole-pod-node-reader"]
+    crb = by_name["operators-clusterrole/pod-node-reader"]
     cases = [
         (mutate(dev_plan_resources, crb, ("inputs", "rules"), "all"), 2,
-         "eks-access: error: plan record 'operators-clusterrole-pod-node-reader' "
+         "eks-access: error: plan record 'operators-clusterrole/pod-node-reader' "
          "(kubernetes:rbac.authorization.k8s.io/v1:ClusterRole): inputs.rules: expected a list, got string\n"),
         (mutate(dev_plan_resources, crb, ("inputs",), "x"), 2, None),
         (mutate(dev_plan_resources, by_name["developers-access-entry"], ("inputs", "principalArn"), UNKNOWN_SENTINEL), 0, ""),

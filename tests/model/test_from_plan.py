@@ -45,7 +45,7 @@ def test_worked_example_model() -> None:
     ]
     assert [(u.name, u.arn, u.origin) for u in m.iam.users] == [("dev1", DEV1, None), ("ope1", f"arn:aws:iam::{ACCOUNT}:user/ope1", None)]
     assert [(x.user, x.group, x.origin.name) for x in m.iam.memberships] == [
-        ("dev1", "Developers", "developers-member-dev1"), ("ope1", "Operators", "operators-member-ope1")]
+        ("dev1", "Developers", "developers-member/dev1"), ("ope1", "Operators", "operators-member/ope1")]
     viewer_trust = m.roles_by_name["EKSMyExampleViewer"].trust
     assert viewer_trust is not None
     [st] = viewer_trust.statements
@@ -79,7 +79,8 @@ def test_worked_example_model() -> None:
 def test_real_dev_plan_reads_without_skips(dev_plan_resources: list[dict[str, Any]]) -> None:
     m = read_model(dev_plan_resources)
     assert m.skipped == ()
-    assert {x.principal_arn for x in m.eks.mappings} == {VIEWER_ARN, OPERATORS_ARN, role_arn("myeks-node-role")}
+    declared = {x.principal_arn for x in m.eks.mappings if not x.implicit}
+    assert declared == {VIEWER_ARN, OPERATORS_ARN}  # the node group's entry is EKS's own (implicit)
     assert m.eks.pod_identities[0].service_account == "reporter"
 
 

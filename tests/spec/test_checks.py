@@ -86,7 +86,7 @@ def test_managed_policy_count_uses_the_quota() -> None:
 def test_generated_label_and_tag_values_respect_kubernetes_and_iam_limits() -> None:
     path, detail = refused(workload(serviceAccount="s" * 60))
     assert path == "workloads[0].serviceAccount"
-    assert detail.startswith("namespace and name give the label eks-access/owner='default-ssss")
+    assert detail.startswith("namespace and name give the label eks-access/owner='default.ssss")
 
 
 @pytest.mark.parametrize(
@@ -110,10 +110,6 @@ def test_generated_label_and_tag_values_respect_kubernetes_and_iam_limits() -> N
         ((team(roles={"web": {"pod-reader": POD_RULES}}, namespaceRoleBindings={"web": ["pod-reader"]}),),
          "teams[0].namespaceRoleBindings.web[0]",
          "RoleBinding 'developers-pod-reader' in namespace web would be created twice (also by teams[0].roles.web.pod-reader); two owners would overwrite each other"),
-        ((team(roles={"web": {"api-reader": POD_RULES}, "web-api": {"reader": POD_RULES}}),),
-         "teams[0].roles.web-api.reader", "gives the Pulumi resource name 'developers-role-web-api-reader', which teams[0].roles.web.api-reader gives too; rename one of them"),
-        ((add_workload(namespace="a-b", serviceAccount="c", roleName="R1"), add_workload(namespace="a", serviceAccount="b-c", roleName="R2")),
-         "workloads[2].serviceAccount", "gives the Pulumi resource name 'a-b-c', which workloads[1].serviceAccount gives too; rename one of them"),
         ((workload(serviceAccount="default"),), "workloads[0].serviceAccount",
          "every namespace has the ServiceAccount 'default' already; set createServiceAccount: false to annotate it, or use your own account"),
         ((workload(namespace="kube-system", serviceAccount="aws-node"),), "workloads[0].serviceAccount",
@@ -122,6 +118,15 @@ def test_generated_label_and_tag_values_respect_kubernetes_and_iam_limits() -> N
 )
 def test_collisions(mutations: tuple[Any, ...], path: str, detail: str) -> None:
     assert refused(*mutations) == (path, detail)
+
+
+def test_distinct_objects_whose_0_1_names_met_are_accepted() -> None:
+    """0.1 joined names with '-' (Roles web/api-reader and web-api/reader, workloads a-b/c and a/b-c
+    met); names now say what a resource is (components/names.py), so only real collisions are refused."""
+    spec = load(team(roles={"web": {"api-reader": POD_RULES}, "web-api": {"reader": POD_RULES}}),
+                add_workload(namespace="a-b", serviceAccount="c", roleName="R1"),
+                add_workload(namespace="a", serviceAccount="b-c", roleName="R2"))
+    assert [wl.key for wl in spec.workloads][1:] == ["a-b/c", "a/b-c"]
 
 
 def test_default_service_account_may_be_annotated() -> None:

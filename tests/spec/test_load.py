@@ -467,7 +467,7 @@ def test_team_defaults() -> None:
 def test_cluster_defaults() -> None:
     spec = load_stack({"cluster": {"name": "myeks"}})
     assert spec.account_id is None  # no accountId: the deploying credentials' account
-    assert spec.region == "us-east-1"
+    assert spec.region is None  # no aws:region: the provider's own resolution, never a silent us-east-1
     assert spec.cluster.authentication_mode == "API"
     assert (spec.cluster.node_group.min_size, spec.cluster.node_group.desired_size, spec.cluster.node_group.max_size) == (1, 2, 3)
     assert spec.teams == () and spec.workloads == () and spec.users == ()

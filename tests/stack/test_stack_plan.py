@@ -31,7 +31,7 @@ def test_dev_stack_registers_what_it_declares(dev_plan_resources: list[dict[str,
     assert top == Counter({
         "eks-access:index:TeamAccess": 2, "eks-access:index:WorkloadIdentity": 4, "eks:index:Cluster": 1,
         "eks:index:ManagedNodeGroup": 1, "aws:iam/role:Role": 1, "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 3,
-        "pulumi:providers:kubernetes": 1, "kubernetes:core/v1:Namespace": 2,
+        "pulumi:providers:kubernetes": 1, "kubernetes:core/v1:Namespace": 2, "awsx:ec2:Vpc": 1, "aws:eks/addon:Addon": 1,
     })
     assert types_under(dev_plan_resources, "developers") == Counter({
         "Group": 1, "UserGroupMembership": 1, "Role": 1, "GroupPolicy": 1, "RolePolicy": 1, "AccessEntry": 1, "ClusterRoleBinding": 1,
@@ -40,10 +40,10 @@ def test_dev_stack_registers_what_it_declares(dev_plan_resources: list[dict[str,
         "Group": 1, "UserGroupMembership": 1, "Role": 1, "GroupPolicy": 1, "RolePolicy": 1, "AccessEntry": 1,
         "ClusterRole": 1, "ClusterRoleBinding": 1,
     })
-    assert types_under(dev_plan_resources, "default-my-sa") == Counter({"Role": 1, "RolePolicyAttachment": 1, "ServiceAccount": 1})
-    assert types_under(dev_plan_resources, "default-reporter") == Counter(
+    assert types_under(dev_plan_resources, "default/my-sa") == Counter({"Role": 1, "RolePolicyAttachment": 1, "ServiceAccount": 1})
+    assert types_under(dev_plan_resources, "default/reporter") == Counter(
         {"Role": 1, "RolePolicyAttachment": 1, "ServiceAccount": 1, "PodIdentityAssociation": 1})
-    assert types_under(dev_plan_resources, "dev-team-dev-k8s") == Counter({"Role": 2, "ServiceAccount": 1, "RoleBinding": 1})
+    assert types_under(dev_plan_resources, "dev-team/dev-k8s") == Counter({"Role": 2, "ServiceAccount": 1, "RoleBinding": 1})
 
 
 def test_dev_stack_worked_example_documents(dev_plan_resources: list[dict[str, Any]]) -> None:
@@ -53,11 +53,11 @@ def test_dev_stack_worked_example_documents(dev_plan_resources: list[dict[str, A
     assert json.loads(by_name["developers-assume-role"]["inputs"]["policy"])["Statement"][0]["Resource"] == viewer
     assert json.loads(by_name["developers-describe-cluster"]["inputs"]["policy"])["Statement"][0]["Resource"] == (
         f"arn:aws:eks:ap-northeast-2:{ACCOUNT}:cluster/myeks")
-    assert by_name["developers-crb-view"]["inputs"]["subjects"] == [
+    assert by_name["developers-crb/view"]["inputs"]["subjects"] == [
         {"kind": "Group", "name": "developers", "apiGroup": "rbac.authorization.k8s.io"}]
-    sa = by_name["default-my-sa-sa"]["inputs"]["metadata"]
-    assert sa["annotations"]["eks.amazonaws.com/role-arn"] == by_name["default-my-sa-role"]["outputs"]["arn"]
-    trust = json.loads(by_name["default-my-sa-role"]["inputs"]["assumeRolePolicy"])["Statement"][0]
+    sa = by_name["default/my-sa-sa"]["inputs"]["metadata"]
+    assert sa["annotations"]["eks.amazonaws.com/role-arn"] == by_name["default/my-sa-role"]["outputs"]["arn"]
+    trust = json.loads(by_name["default/my-sa-role"]["inputs"]["assumeRolePolicy"])["Statement"][0]
     issuer = trust["Principal"]["Federated"].split("oidc-provider/", 1)[1]
     assert trust["Condition"] == {"StringEquals": {f"{issuer}:sub": "system:serviceaccount:default:my-sa", f"{issuer}:aud": "sts.amazonaws.com"}}
 
@@ -110,7 +110,7 @@ def _diff(before: ProgramResult, after: ProgramResult) -> tuple[set[str], list[s
 def test_blast_radius_api_mode_touches_no_existing_resource(dev_config: dict[str, Any], dev_stack_plan: ProgramResult) -> None:
     added, changed = _diff(dev_stack_plan, plan_config(_with_team(dev_config, "newteam")))
     assert changed == []
-    assert "newteam" in added and "newteam-access-entry" in added and "default-new-sa-role" in added
+    assert "newteam" in added and "newteam-access-entry" in added and "default/new-sa-role" in added
 
 
 def test_blast_radius_config_map_mode_changes_only_the_aws_auth_mapping(dev_config: dict[str, Any]) -> None:

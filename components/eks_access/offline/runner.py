@@ -118,6 +118,11 @@ class FakeCloud(pulumi.runtime.Mocks):
             return f"a-{_digest(name)[:17]}", {"associationArn": f"arn:{part}:eks:{region}:{acct}:podidentityassociation/{inputs.get('clusterName')}/a-{_digest(name)[:17]}"}
         if typ == "eks:index:Cluster":
             return name, self._cluster_outputs(str(inputs.get("name") or name))
+        if typ == "awsx:ec2:Vpc":  # pulumi_awsx/ec2/vpc.py outputs (a remote component under mocks)
+            return name, _vpc_outputs(name)
+        if typ == "aws:eks/addon:Addon":
+            addon = f"{inputs.get('clusterName')}:{inputs.get('addonName')}"
+            return addon, {"arn": f"arn:{part}:eks:{region}:{acct}:addon/{inputs.get('clusterName')}/{inputs.get('addonName')}/{_digest(addon)[:8]}"}
         return name, {}
 
     def _cluster_outputs(self, cluster_name: str) -> dict[str, Any]:
@@ -136,6 +141,16 @@ class FakeCloud(pulumi.runtime.Mocks):
             "clusterSecurityGroupId": "sg-0offline0cluster",
             "nodeSecurityGroupId": "sg-0offline0nodes",
         }
+
+
+def _vpc_outputs(name: str) -> dict[str, Any]:
+    digest = _digest(name)
+    return {
+        "vpcId": f"vpc-{digest[:17]}",
+        "publicSubnetIds": [f"subnet-{_digest(name + '-public-' + az)[:17]}" for az in "abc"],
+        "privateSubnetIds": [f"subnet-{_digest(name + '-private-' + az)[:17]}" for az in "abc"],
+        "isolatedSubnetIds": [],
+    }
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -394,5 +409,9 @@ def plan_config(
         from eks_access.stack import main
 
         program = main
-    cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=spec.region)
+    import os
+
+    from eks_access.stack.region import offline_region
+
+    cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=offline_region(spec.region, os.environ))
     return run_program(program, config=pulumi_config(config), project=project, stack=stack, cloud=cloud)

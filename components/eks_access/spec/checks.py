@@ -2,8 +2,10 @@
 
 Each check names the config key to fix and runs in linear time (dicts, never ``in`` on a tuple):
 10,000 teams validate in a fraction of a second. The object names mirror what the components
-register (components/team.py, components/workload.py, stack/program.py): Roles, RoleBindings,
-ClusterRoleBindings, ServiceAccounts, Namespaces, and the Pulumi logical names derived from them.
+register (components/team_rbac.py, components/workload.py, stack/access.py): Roles, RoleBindings,
+ClusterRoleBindings, ServiceAccounts, Namespaces. Pulumi logical names need no check here: the
+components name a resource by what it is (components/names.py), so two resources share a logical
+name only when they are one Kubernetes object, which the object checks refuse.
 """
 
 from __future__ import annotations
@@ -38,20 +40,15 @@ def _claim(seen: dict[str, str], key: str, owner: str, path: str, message: str) 
 
 
 class _Objects:
-    """Kubernetes objects (kind, namespace, name) and Pulumi logical names, each with one owner."""
+    """Kubernetes objects (kind, namespace, name), each with one owner."""
 
     def __init__(self) -> None:
         self.k8s: dict[str, str] = {}
-        self.logical: dict[str, str] = {}
 
     def object(self, kind: str, namespace: str, name: str, path: str) -> None:
         where = f" in namespace {namespace}" if namespace else ""
         _claim(self.k8s, f"{kind}/{namespace}/{name}", path, path,
                f"{kind} {name!r}{where} would be created twice (also by {{other}}); two owners would overwrite each other")
-
-    def logical_name(self, name: str, path: str) -> None:
-        _claim(self.logical, name, path, path,
-               f"gives the Pulumi resource name {name!r}, which {{other}} gives too; rename one of them")
 
 
 def _check_unique(spec: StackSpec) -> None:
@@ -99,32 +96,26 @@ def _check_team(team: TeamSpec, path: str, objects: _Objects, creators: dict[str
         if role in builtins:
             raise SpecError(at, f"{role!r} is a ClusterRole every cluster already has; creating it would overwrite the built-in. Choose another name, or bind it with clusterRoleBindings")
         objects.object("ClusterRole", "", role, at)
-        objects.logical_name(f"{team.name}-clusterrole-{role}", at)
     if team.create_namespaces:
         for ns in team.rbac_namespaces:
             at = join(join(path, "roles" if ns in team.roles else "namespaceRoleBindings"), ns)
             if ns in BUILTIN_NAMESPACES:
                 raise SpecError(at, f"createNamespaces would create {ns!r}, which every cluster already has; set createNamespaces: false or use another namespace")
             _claim(creators, ns, path, at, f"namespace {ns!r} is created by {{other}} already (createNamespaces); only one team may create it")
-            objects.logical_name(f"{team.name}-ns-{ns}", at)
     for ns, by_name in team.roles.items():
         for role in by_name:
             at = join(join(join(path, "roles"), ns), role)
             objects.object("Role", ns, role, at)
             objects.object("RoleBinding", ns, f"{team.name}-{role}", at)
-            objects.logical_name(f"{team.name}-role-{ns}-{role}", at)
-            objects.logical_name(f"{team.name}-rb-{ns}-{role}", at)
     for ns, refs in team.namespace_role_bindings.items():
         for j, role in enumerate(refs):
             at = index(join(join(path, "namespaceRoleBindings"), ns), j)
             objects.object("RoleBinding", ns, f"{team.name}-{role.replace(':', '-')}", at)
-            objects.logical_name(f"{team.name}-rb-{ns}-{role}", at)
     namespaced = {r for refs in team.namespace_role_bindings.values() for r in refs}
     bound = list(team.cluster_role_bindings) + [r for r in team.cluster_roles if r not in team.cluster_role_bindings and r not in namespaced]
     for role in bound:
         at = join(path, "clusterRoleBindings" if role in team.cluster_role_bindings else f"clusterRoles.{role}")
         objects.object("ClusterRoleBinding", "", f"{team.name}-{role.replace(':', '-')}", at)
-        objects.logical_name(f"{team.name}-crb-{role}", at)
 
 
 def _check_workloads(spec: StackSpec, objects: _Objects) -> None:
@@ -132,14 +123,12 @@ def _check_workloads(spec: StackSpec, objects: _Objects) -> None:
     for i, wl in enumerate(spec.workloads):
         path = index("workloads", i)
         sa_path = join(path, "serviceAccount")
-        name = f"{wl.namespace}-{wl.service_account}"  # the WorkloadIdentity component name (stack/program.py)
-        objects.logical_name(name, sa_path)
-        problem = label_value_problem(name)
+        owner = wl.owner  # the eks-access/owner label and eks-access/service-account tag (components/workload.py)
+        problem = label_value_problem(owner)
         if problem is not None:
-            raise SpecError(sa_path, f"namespace and name give the label eks-access/owner={name!r}, which Kubernetes refuses: {problem}")
-        tag = f"{wl.namespace}.{wl.service_account}"
-        if len(tag) > IAM_TAG_VALUE_MAX:
-            raise SpecError(sa_path, f"namespace and name give the IAM tag eks-access/service-account={tag!r} of {len(tag)} characters; IAM allows {IAM_TAG_VALUE_MAX}")
+            raise SpecError(sa_path, f"namespace and name give the label eks-access/owner={owner!r}, which Kubernetes refuses: {problem}")
+        if len(owner) > IAM_TAG_VALUE_MAX:
+            raise SpecError(sa_path, f"namespace and name give the IAM tag eks-access/service-account={owner!r} of {len(owner)} characters; IAM allows {IAM_TAG_VALUE_MAX}")
         if wl.create_service_account:
             if wl.service_account == "default":
                 raise SpecError(sa_path, "every namespace has the ServiceAccount 'default' already; set createServiceAccount: false to annotate it, or use your own account")
