@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from eks_access.cli import main
 from eks_access.model import UNKNOWN_SENTINEL
+from tests.cli.test_mutated_configs import paths as config_paths
 
 DEV1 = "arn:aws:iam::111122223333:user/dev1"
 COMMANDS = (
@@ -37,15 +38,9 @@ HOSTILE = st.sampled_from([
 DELETE = object()
 
 
-def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out += paths(v, (*prefix, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            out += paths(v, (*prefix, i))
-    return out
+def paths(value: Any) -> list[tuple[Any, ...]]:
+    """The value itself and every path inside it."""
+    return [(), *config_paths(value)]
 
 
 def mutate(records: list[dict[str, Any]], index: int, path: tuple[Any, ...], value: Any) -> list[dict[str, Any]]:
@@ -93,7 +88,7 @@ def test_mutated_plan_is_answered_or_refused_in_one_line(dev_plan_resources: lis
     current = _at(dev_plan_resources[index], path)
     document = _json_object(current)
     if document is not None and data.draw(st.booleans(), label="inside the JSON document"):
-        inner = data.draw(st.sampled_from(paths(document)[1:]), label="document path")
+        inner = data.draw(st.sampled_from(config_paths(document)), label="document path")
         value: Any = json.dumps(mutate([document], 0, inner, data.draw(st.one_of(HOSTILE, st.just(DELETE)), label="value"))[0])
     else:
         value = data.draw(st.one_of(HOSTILE, st.just(DELETE)) if path else HOSTILE, label="value")

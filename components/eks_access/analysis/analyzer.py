@@ -29,6 +29,7 @@ from eks_access.authz.identity import AUTHENTICATED, MASTERS, IdentityResolver, 
 from eks_access.authz.kubernetes import KubernetesAuthorizer
 from eks_access.authz.rbac.access_policies import unknown_policies
 from eks_access.authz.rbac.attributes import Attributes
+from eks_access.authz.rbac.policy import SA_PREFIX
 from eks_access.model import AccessModel, read_model
 from eks_access.model.arns import canonical_arn
 from eks_access.model.k8s import RbacBinding, Subject
@@ -246,8 +247,8 @@ def _subject_identity(user: str, groups: tuple[str, ...]) -> KubernetesIdentity:
 
 def _subject_principal(binding: RbacBinding, s: Subject) -> Principal | None:
     if s.kind == "User":
-        if s.name.startswith("system:serviceaccount:"):
-            ns, _, name = s.name[len("system:serviceaccount:") :].partition(":")
+        if s.name.startswith(SA_PREFIX):
+            ns, _, name = s.name[len(SA_PREFIX) :].partition(":")
             return Principal("k8s-serviceaccount", name, namespace=ns)
         return Principal("k8s-user", s.name, typed=f"user:{s.name}")
     if s.kind == "Group":

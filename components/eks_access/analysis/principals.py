@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from eks_access.authz.rbac.policy import SA_PREFIX
 from eks_access.errors import UsageError
+from eks_access.limits import dns1123_label_problem
 from eks_access.model.arns import identity_arn, parse_identity, parse_session
 
 PrincipalKind = Literal["iam-user", "iam-role", "k8s-user", "k8s-group", "k8s-serviceaccount"]
-SA_PREFIX = "system:serviceaccount:"
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _K8S_NAME = re.compile(r"^\S+$")
 
 
@@ -80,7 +80,7 @@ def parse_principal(text: str, groups: Sequence[str] = ()) -> Principal:
         return Principal("k8s-user" if prefix == "user" else "k8s-group", rest, typed=raw, extra_groups=extra)
     if prefix in ("serviceaccount", "sa"):
         ns, sep2, name = rest.partition(":")
-        if not sep2 or not _DNS_LABEL.match(ns) or not name or ":" in name:
+        if not sep2 or dns1123_label_problem(ns) is not None or not name or ":" in name:
             raise UsageError(f"--as: {raw!r} must be serviceaccount:NAMESPACE:NAME")
         return Principal("k8s-serviceaccount", name, namespace=ns, typed=raw, extra_groups=extra)
     raise UsageError(

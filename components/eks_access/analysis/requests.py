@@ -23,11 +23,11 @@ from functools import cache
 from eks_access import refdata
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.errors import UsageError
+from eks_access.limits import dns1123_label_problem
 
 _VERB = re.compile(r"^(?:\*|[A-Za-z][A-Za-z0-9_.:-]{0,62})$")
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _GROUP = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _OBJECT_NAME = re.compile(r"^[^\s/]{1,253}$")
 _NAMESPACE_SUBRESOURCES = ("", "status", "finalize")
 
@@ -62,7 +62,7 @@ def parse_request(verb: str, resource: str, namespace: str | None, name: str | N
     notes: list[str] = []
     if v not in KNOWN_VERBS:
         notes.append(f"verb {v!r} is not one Kubernetes defines; custom verbs exist, but check the spelling")
-    if namespace is not None and not _DNS_LABEL.match(namespace):
+    if namespace is not None and dns1123_label_problem(namespace) is not None:
         raise UsageError(f"-n: {namespace!r} is not a valid namespace name")
     if name is not None and not _OBJECT_NAME.match(name):
         raise UsageError(f"--name: {name!r} is not an object name")

@@ -161,14 +161,10 @@ class AccessModel:
 
     def role_of(self, binding: RbacBinding) -> RbacRole | None:
         """The plan's Role/ClusterRole a binding refers to, resolved as the API server does."""
-        ref = binding.role_ref
-        if ref is None:
+        key = binding.role_key()
+        if key is None:
             return None
-        if ref.kind == "ClusterRole":
-            return self.cluster_roles_by_name.get(ref.name)
-        if ref.kind == "Role" and binding.kind == "RoleBinding":
-            return self.roles_by_namespace_name.get((binding.namespace or "", ref.name))
-        return None
+        return self.cluster_roles_by_name.get(key[1]) if not key[0] else self.roles_by_namespace_name.get(key)
 
     @cached_property
     def service_accounts_by_key(self) -> Mapping[tuple[str, str], ServiceAccount]:

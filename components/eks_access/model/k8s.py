@@ -103,6 +103,20 @@ class RbacBinding:
             return f"RoleBinding {self.namespace}/{shown}"
         return f"ClusterRoleBinding {shown}"
 
+    def role_key(self) -> tuple[str, str] | None:
+        """Which role the roleRef names, as the API server resolves it: ``("", name)`` for a
+        ClusterRole, ``(namespace, name)`` for a Role (RoleBindings only, in their own
+        namespace); None when it names nothing RBAC can use (kubernetes
+        ``pkg/registry/rbac/validation/rule.go`` GetRoleReferenceRules)."""
+        ref = self.role_ref
+        if ref is None or ref.api_group != "rbac.authorization.k8s.io":
+            return None
+        if ref.kind == "ClusterRole":
+            return ("", ref.name)
+        if ref.kind == "Role" and self.kind == "RoleBinding":
+            return (self.namespace or "", ref.name)
+        return None
+
     def subject_namespace(self, subject: Subject) -> str | None:
         """A ServiceAccount subject's namespace; a RoleBinding's own when the subject names none
         (kubernetes ``plugin/pkg/auth/authorizer/rbac/rbac.go`` appliesToUser)."""

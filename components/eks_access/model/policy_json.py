@@ -23,6 +23,7 @@ from eks_access.model.iam import (
     SetQualifier,
     Statement,
 )
+from eks_access.model.values import kind_of
 
 _QUALIFIERS: tuple[SetQualifier, ...] = ("ForAnyValue", "ForAllValues")
 
@@ -44,23 +45,23 @@ def parse_document(value: str | Mapping[str, Any]) -> PolicyDocument:
         except ValueError as err:
             raise DocumentError("", f"not valid JSON ({err})") from None
     if not isinstance(value, Mapping):
-        raise DocumentError("", f"expected a JSON object, got {_kind(value)}")
+        raise DocumentError("", f"expected a JSON object, got {kind_of(value)}")
     version = value.get("Version")
     if version is not None and not isinstance(version, str):
-        raise DocumentError("Version", f"expected a string, got {_kind(version)}")
+        raise DocumentError("Version", f"expected a string, got {kind_of(version)}")
     if "Statement" not in value:
         raise DocumentError("Statement", "is required")
     raw = value["Statement"]
     items = [raw] if isinstance(raw, Mapping) else raw
     if not isinstance(items, list):
-        raise DocumentError("Statement", f"expected an object or a list of objects, got {_kind(raw)}")
+        raise DocumentError("Statement", f"expected an object or a list of objects, got {kind_of(raw)}")
     return PolicyDocument(tuple(_statement(s, i) for i, s in enumerate(items)), version)
 
 
 def _statement(raw: Any, index: int) -> Statement:
     path = f"Statement[{index}]"
     if not isinstance(raw, Mapping):
-        raise DocumentError(path, f"expected an object, got {_kind(raw)}")
+        raise DocumentError(path, f"expected an object, got {kind_of(raw)}")
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
         raise DocumentError(f"{path}.Effect", f"must be Allow or Deny, got {effect!r}")
@@ -69,7 +70,7 @@ def _statement(raw: Any, index: int) -> Statement:
     _one_of(raw, path, "Principal", "NotPrincipal", required=False)
     sid = raw.get("Sid")
     if sid is not None and not isinstance(sid, str):
-        raise DocumentError(f"{path}.Sid", f"expected a string, got {_kind(sid)}")
+        raise DocumentError(f"{path}.Sid", f"expected a string, got {kind_of(sid)}")
     checked: Effect = "Allow" if effect == "Allow" else "Deny"
     return Statement(
         index=index,
@@ -98,7 +99,7 @@ def _strings(raw: Mapping[str, Any], key: str, path: str) -> tuple[str, ...] | N
     value = raw[key]
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise DocumentError(f"{path}.{key}", f"expected a string or a list of strings, got {_kind(value)}")
+        raise DocumentError(f"{path}.{key}", f"expected a string or a list of strings, got {kind_of(value)}")
     return tuple(values)
 
 
@@ -109,12 +110,12 @@ def _principal(raw: Mapping[str, Any], key: str, path: str) -> PrincipalSpec | N
     if value == "*":
         return PrincipalSpec(everyone=True)
     if not isinstance(value, Mapping):
-        raise DocumentError(f"{path}.{key}", f"expected \"*\" or an object of principal lists, got {_kind(value)}")
+        raise DocumentError(f"{path}.{key}", f"expected \"*\" or an object of principal lists, got {kind_of(value)}")
     entries: list[tuple[str, str]] = []
     for kind, values in value.items():
         listed = [values] if isinstance(values, str) else values
         if not isinstance(kind, str) or not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
-            raise DocumentError(f"{path}.{key}.{kind}", f"expected a string or a list of strings, got {_kind(values)}")
+            raise DocumentError(f"{path}.{key}.{kind}", f"expected a string or a list of strings, got {kind_of(values)}")
         entries.extend((kind, v) for v in listed)
     return PrincipalSpec(everyone=False, entries=tuple(entries))
 
@@ -123,11 +124,11 @@ def _conditions(raw: Any, path: str) -> tuple[Condition, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, Mapping):
-        raise DocumentError(path, f"expected an object of condition operators, got {_kind(raw)}")
+        raise DocumentError(path, f"expected an object of condition operators, got {kind_of(raw)}")
     out: list[Condition] = []
     for written, block in raw.items():
         if not isinstance(block, Mapping):
-            raise DocumentError(f"{path}.{written}", f"expected an object of condition keys, got {_kind(block)}")
+            raise DocumentError(f"{path}.{written}", f"expected an object of condition keys, got {kind_of(block)}")
         qualifier, operator, if_exists = split_operator(str(written))
         for key, values in block.items():
             out.append(Condition(operator, str(key), _condition_values(values, f"{path}.{written}.{key}"), if_exists, qualifier))
@@ -157,21 +158,5 @@ def _condition_values(values: Any, path: str) -> tuple[str, ...]:
         elif isinstance(v, str):
             out.append(v)
         else:
-            raise DocumentError(path, f"expected strings, numbers or booleans, got {_kind(v)}")
+            raise DocumentError(path, f"expected strings, numbers or booleans, got {kind_of(v)}")
     return tuple(out)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__

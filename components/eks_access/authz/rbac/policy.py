@@ -170,14 +170,10 @@ class RbacPolicy:
 
     # ------------------------------------------------------------------ lookups
     def role_for(self, binding: RbacBinding) -> EffectiveRole | None:
-        ref = binding.role_ref
-        if ref is None or ref.api_group != "rbac.authorization.k8s.io":
+        key = binding.role_key()
+        if key is None:
             return None
-        if ref.kind == "ClusterRole":
-            return self.cluster_roles.get(ref.name)
-        if ref.kind == "Role" and binding.kind == "RoleBinding":
-            return self.roles.get((binding.namespace or "", ref.name))
-        return None
+        return self.cluster_roles.get(key[1]) if not key[0] else self.roles.get(key)
 
     def matching_rule(self, role: EffectiveRole, attrs: Attributes) -> PolicyRule | None:
         key = (id(role), attrs)

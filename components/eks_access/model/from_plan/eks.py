@@ -35,12 +35,12 @@ from eks_access.model.eks import (
     PodIdentityAssociation,
     PrincipalKind,
 )
-from eks_access.model.from_plan.fields import Fields, kind_of
+from eks_access.model.from_plan.fields import Fields
 from eks_access.model.from_plan.iam import cluster_issuers
 from eks_access.model.from_plan.records import PlanRecord
 from eks_access.model.from_plan.state import State
 from eks_access.model.origin import Origin
-from eks_access.model.values import is_unknown
+from eks_access.model.values import is_unknown, kind_of
 
 T_COMPONENT = "eks:index:Cluster"
 T_CLUSTER = "aws:eks/cluster:Cluster"

@@ -10,23 +10,7 @@ from eks_access.errors import PlanError
 from eks_access.model.iam import PolicyDocument
 from eks_access.model.origin import RecordRef
 from eks_access.model.policy_json import DocumentError, parse_document
-from eks_access.model.values import UNKNOWN_SENTINEL, contains_unknown, is_unknown
-
-
-def kind_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "list"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
+from eks_access.model.values import UNKNOWN_SENTINEL, contains_unknown, is_unknown, kind_of
 
 
 def join(prefix: str, key: str) -> str:

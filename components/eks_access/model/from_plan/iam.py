@@ -98,18 +98,18 @@ def read_group(state: State, record: PlanRecord) -> None:
 def read_user_group_membership(state: State, record: PlanRecord) -> None:
     f = Fields(record.ref)
     user = f.text(record.inputs.get("user"), "user")
-    for group in f.texts(record.inputs.get("groups"), "groups"):
-        if user:
-            state.reference_user(user)
-            state.reference_group(group)
-            state.memberships.append(Membership(user, group, Origin(record.ref)))
+    _members(state, record, [(user, g) for g in f.texts(record.inputs.get("groups"), "groups")])
 
 
 def read_group_membership(state: State, record: PlanRecord) -> None:
     f = Fields(record.ref)
     group = f.text(record.inputs.get("group"), "group")
-    for user in f.texts(record.inputs.get("users"), "users"):
-        if group:
+    _members(state, record, [(u, group) for u in f.texts(record.inputs.get("users"), "users")])
+
+
+def _members(state: State, record: PlanRecord, pairs: list[tuple[str | None, str | None]]) -> None:
+    for user, group in pairs:
+        if user and group:
             state.reference_user(user)
             state.reference_group(group)
             state.memberships.append(Membership(user, group, Origin(record.ref)))

@@ -9,9 +9,8 @@ from typing import Any
 
 from eks_access.errors import PlanError
 from eks_access.model.arns import account_of
-from eks_access.model.from_plan.fields import kind_of
 from eks_access.model.origin import RecordRef
-from eks_access.model.values import is_unknown
+from eks_access.model.values import is_unknown, kind_of
 
 
 @dataclass(frozen=True)
