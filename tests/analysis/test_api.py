@@ -26,14 +26,15 @@ def test_kubernetes_can_i_takes_groups_literally(analyzer: Analyzer) -> None:
                                      namespace="dev-team").allowed  # fmt: skip
 
 
-def test_context_renders_the_session_in_the_username(dev_plan_resources: list[dict[str, object]]) -> None:
+def test_the_session_name_renders_the_username(dev_plan_resources: list[dict[str, object]]) -> None:
     real = Analyzer.from_records(dev_plan_resources)
-    without = real.can_i(OPE1, "list", "nodes")
-    assert without.chain[2].fields["username"] == "operators:{{SessionName}}"
-    assert without.notes == ("username 'operators:{{SessionName}}' depends on the session name; pass --context "
-                             "sts:RoleSessionName=NAME",)  # fmt: skip
-    given = real.can_i(OPE1, "list", "nodes", context={"sts:RoleSessionName": ["ope1@corp"]})
-    assert (given.chain[2].fields["username"], given.notes) == ("operators:ope1-corp", ())
+    # the operators' trust requires session name = ${aws:username}: only "ope1" works
+    forced = real.can_i(OPE1, "list", "nodes")
+    assert (forced.chain[2].fields["username"], forced.conditions) == ("operators:ope1", ["session name must equal ope1"])
+    given = real.can_i(OPE1, "list", "nodes", context={"sts:RoleSessionName": ["ope1"]})
+    assert (given.chain[2].fields["username"], given.conditions, given.conditional) == ("operators:ope1", [], False)
+    wrong = real.can_i(OPE1, "list", "nodes", context={"sts:RoleSessionName": ["ope1@corp"]})
+    assert not wrong.allowed
 
 
 def test_who_can_follows_roles_back_to_users(analyzer: Analyzer) -> None:
@@ -53,7 +54,7 @@ def test_versions(analyzer: Analyzer) -> None:
         Analyzer.from_records(build_dev_plan(), "1.2")
     versioned = build_dev_plan()
     versioned[1]["inputs"]["version"] = "1.9"
-    with pytest.raises(refdata.UnsupportedVersion, match="the cluster's Kubernetes version '1.9' has no built-in RBAC data"):
+    with pytest.raises(refdata.UnsupportedVersion, match=r"the cluster's Kubernetes version '1\.9' has no built-in RBAC data"):
         Analyzer.from_records(versioned)
 
 
