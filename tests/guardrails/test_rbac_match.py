@@ -55,3 +55,17 @@ def test_star_resources_fire_wildcard_and_secrets_together() -> None:
 def test_pods_star_is_not_exec() -> None:
     role = k8s_role("r", [{"apiGroups": [""], "resources": ["pods/*"], "verbs": ["create", "get"]}])
     assert findings([role], "RBAC-EXEC") == []
+
+
+def test_rules_can_judge_roles_by_what_they_allow() -> None:
+    """The context offers the same RBAC the analyzer uses: built-in roles with aggregation."""
+    from eks_access.authz.rbac.attributes import Attributes
+    from eks_access.guardrails.model import CheckContext
+    from eks_access.model import read_model
+    from tests.builders import binding, group
+
+    ctx = CheckContext(read_model([binding("e", "ClusterRole", "edit", [group("devs")])]))
+    edit = ctx.rbac.cluster_roles["edit"]
+    assert ctx.rbac.matching_rule(edit, Attributes("create", "pods", namespace="x")) is not None
+    assert ctx.rbac.matching_rule(edit, Attributes("create", "roles", api_group="rbac.authorization.k8s.io", namespace="x")) is None
+    assert ctx.identities.mode == "CONFIG_MAP"

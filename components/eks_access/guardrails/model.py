@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from typing import Any
 
+from eks_access.authz.identity import IdentityResolver
+from eks_access.authz.kubernetes import kubernetes_version
+from eks_access.authz.rbac.policy import RbacPolicy
 from eks_access.model import AccessModel
 from eks_access.model.origin import Origin, RecordRef
 
@@ -80,6 +84,17 @@ class CheckContext:
     @property
     def whole_plan(self) -> bool:
         return self.model.whole_plan
+
+    @cached_property
+    def rbac(self) -> RbacPolicy:
+        """RBAC in effect (the plan's objects over the built-in ones of the cluster's Kubernetes
+        version, aggregation resolved): for rules that judge roles by what they allow."""
+        return RbacPolicy(self.model, kubernetes_version(self.model))
+
+    @cached_property
+    def identities(self) -> IdentityResolver:
+        """The identity mappings in effect under the cluster's authentication mode."""
+        return IdentityResolver(self.model)
 
     def allowed(self, rule_id: str, record: RecordRef, keys: Iterable[str | None] = ()) -> bool:
         entries = self.allow.get(rule_id)
