@@ -10,8 +10,10 @@ whose parent already states the same facts are not judged here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from eks_access.authz.rbac.access_policies import policy_rules, scope_covers
+from eks_access.authz.rbac.attributes import Attributes
 from eks_access.guardrails.describe import describe_binding, mapping_subjects
 from eks_access.guardrails.model import (
     CheckContext,
@@ -22,7 +24,8 @@ from eks_access.guardrails.model import (
     Severity,
     emit,
 )
-from eks_access.model.eks import IdentityMapping
+from eks_access.guardrails.privilege import KUBE_SYSTEM, privileged_request
+from eks_access.model.eks import AccessPolicyAssociation, IdentityMapping
 
 
 def declared_mappings(ctx: CheckContext) -> list[IdentityMapping]:
@@ -134,39 +137,112 @@ EKS_MASTERS = Rule(
 
 # --- EKS-CLUSTER-ADMIN-POLICY --------------------------------------------------------------
 
+BREAK_GLASS_TAG = "eks-access/break-glass"
+"""The tag the stack puts on ``cluster.admins`` access entries (stack/access.py)."""
+CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+
+
+def _reaches_kube_system(policy: AccessPolicyAssociation) -> bool:
+    """Cluster scope, or a namespace scope whose names (wildcards allowed) match kube-system."""
+    return scope_covers(policy.scope, Attributes("get", "pods", namespace=KUBE_SYSTEM))
+
+
+def _break_glass(ctx: CheckContext, policy: AccessPolicyAssociation) -> bool:
+    """A declared break-glass admin: the principal's access entry carries the stack's tag."""
+    for entry in ctx.model.eks.mappings:
+        if entry.mechanism == "access-entry" and entry.principal_arn == policy.principal_arn:
+            tags = entry.origin.record.inputs.get("tags")
+            if isinstance(tags, Mapping) and tags.get(BREAK_GLASS_TAG) == "true":
+                return True
+    return False
+
 
 def _check_cluster_admin_policy(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     for policy in ctx.model.eks.access_policies:
-        if policy.implicit or not policy.policy_arn.endswith("/AmazonEKSClusterAdminPolicy"):
+        if policy.implicit or not _reaches_kube_system(policy):
             continue
-        if policy.scope.type != "cluster":
+        found = policy_rules(policy.policy_arn)
+        request = privileged_request(found[0]) if found is not None else None
+        if request is None:
             continue
-        yield from emit(
-            rule.finding(
-                ctx,
-                policy.origin,
-                f"{policy.principal_arn or 'a principal'} gets AmazonEKSClusterAdminPolicy at "
-                "cluster scope (cluster-admin everywhere); use AmazonEKSAdminPolicy or "
-                "AmazonEKSEditPolicy scoped to namespaces, or allow-list the break-glass role",
-                keys=[policy.principal_arn],
-                subjects=[policy.principal_arn] if policy.principal_arn else [],
-            )
-        )
+        where = "at cluster scope" if policy.scope.type == "cluster" else f"in namespaces {', '.join(policy.scope.namespaces)}"
+        who = policy.principal_arn or "a principal"
+        subjects = [policy.principal_arn] if policy.principal_arn else []
+        if policy.policy_name == CLUSTER_ADMIN_POLICY and policy.scope.type == "cluster" and _break_glass(ctx, policy):
+            yield from emit(rule.finding(
+                ctx, policy.origin,
+                f"{who} is a declared break-glass admin (cluster.admins): {CLUSTER_ADMIN_POLICY} at "
+                "cluster scope; keep the role's trust to a few people with MFA and review its use",
+                keys=[policy.principal_arn], subjects=subjects,
+                severity=rule.advisory_severity, enforcement=Enforcement.ADVISORY,
+            ))  # fmt: skip
+            continue
+        yield from emit(rule.finding(
+            ctx, policy.origin,
+            f"{who} gets {policy.policy_name} {where}, which allows {request} (kube-system included); "
+            "use AmazonEKSEditPolicy or AmazonEKSViewPolicy scoped to the team's namespaces, and "
+            "declare break-glass admins in cluster.admins",
+            keys=[policy.principal_arn], subjects=subjects,
+        ))  # fmt: skip
 
 
 EKS_CLUSTER_ADMIN_POLICY = Rule(
     id="EKS-CLUSTER-ADMIN-POLICY",
-    title="Cluster-wide AmazonEKSClusterAdminPolicy only for named principals",
+    title="No privileged EKS access policy cluster-wide or in kube-system",
     description=(
-        "The access-entry equivalent of system:masters: full control of every namespace. "
-        "Only a deliberate break-glass principal, named in the allow-list, should hold it "
-        "at cluster scope."
+        "An EKS access policy is judged by its Kubernetes permissions (shipped data): one that "
+        "allows a privileged request (pod creation, secrets, bindings, impersonation...) at "
+        "cluster scope or in kube-system is mandatory: AmazonEKSClusterAdminPolicy (the "
+        "access-entry equivalent of system:masters), AmazonEKSAdminPolicy and "
+        "AmazonEKSEditPolicy. A break-glass admin declared in cluster.admins (the stack tags its "
+        "entry) is reported as advisory; any other principal needs an allow-list entry."
     ),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
-    scope=Scope.RESOURCE,
-    references=(),
+    scope=Scope.STACK,
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html",
+                "CIS Amazon EKS Benchmark 4.1.1", "OWASP Kubernetes Top Ten K03"),
     check=_check_cluster_admin_policy,
+    also_advisory=True,
+    advisory_severity=Severity.MEDIUM,
+)
+
+
+# --- EKS-CREATOR-ADMIN ---------------------------------------------------------------------
+
+CREATOR = "eks-cluster-creator"
+
+
+def _check_creator_admin(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for policy in ctx.model.eks.access_policies:
+        if policy.implicit != CREATOR:
+            continue
+        yield from emit(rule.finding(
+            ctx, policy.origin,
+            f"whoever runs `pulumi up` ({policy.principal_arn or 'the deployer'}) is a hidden cluster "
+            f"admin: EKS creates this {policy.policy_name} entry for the cluster creator "
+            "(pulumi-eks sets bootstrapClusterCreatorAdminPermissions); declare explicit break-glass "
+            "admins in cluster.admins and delete the creator's access entry after the first deploy",
+            keys=[policy.principal_arn], subjects=[policy.principal_arn] if policy.principal_arn else [],
+        ))  # fmt: skip
+
+
+EKS_CREATOR_ADMIN = Rule(
+    id="EKS-CREATOR-ADMIN",
+    title="The cluster creator is not a permanent admin",
+    description=(
+        "EKS gives the principal that creates the cluster an access entry with "
+        "AmazonEKSClusterAdminPolicy (the plan records it as implicit: eks-cluster-creator). It is "
+        "invisible in the stack config and outlives the deploy. Advisory: the first deploy needs "
+        "it; afterwards remove it and rely on cluster.admins."
+    ),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    scope=Scope.RESOURCE,
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html",
+                "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html",
+                "CIS Amazon EKS Benchmark 4.1.1"),
+    check=_check_creator_admin,
 )
 
 
@@ -327,6 +403,7 @@ EKS_RULES = (
     EKS_AUTHMODE,
     EKS_MASTERS,
     EKS_CLUSTER_ADMIN_POLICY,
+    EKS_CREATOR_ADMIN,
     EKS_NO_IAM_USERS,
     EKS_USERNAME_TEMPLATE,
     EKS_AWSAUTH_PATH,

@@ -19,6 +19,7 @@ from eks_access.guardrails.model import (
     Severity,
     emit,
 )
+from eks_access.model.arns import account_of, account_root
 from eks_access.model.iam import IamRole, PolicyDocument, Statement
 from eks_access.model.origin import Origin
 
@@ -111,6 +112,60 @@ IAM_TRUST_ACCOUNT = Rule(
     scope=Scope.RESOURCE,
     references=("CKV_AWS_61",),
     check=_check_trust_account,
+)
+
+
+# --- IAM-TRUST-CROSS-ACCOUNT ---------------------------------------------------------------
+
+
+def _foreign(value: str, account: str) -> str | None:
+    """The other account a principal value (account id, root, role/user/provider ARN) belongs to."""
+    other = account_root(value) or (account_of(value) if value.startswith("arn:") else None)
+    return other if other and other != account else None
+
+
+def _check_trust_cross_account(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    account = ctx.model.account
+    if account is None:
+        return  # the stack's account is not known, so "another account" cannot be told
+    for role, statement in _trust_statements(ctx):
+        found = [
+            (value, other)
+            for kind in ("AWS", "Federated")
+            for value in _principals(statement, kind)
+            if (other := _foreign(value, account)) is not None
+        ]
+        if found and role.origin is not None:
+            shown = ", ".join(f"{value} (account {other})" for value, other in found)
+            yield from emit(
+                rule.finding(
+                    ctx,
+                    role.origin,
+                    f"{_role_label(role)} trust policy Statement[{statement.index}] trusts {shown}, outside "
+                    f"the stack's account {account}: whoever controls that account decides who becomes "
+                    "this role; trust principals of this account, or allow-list the account if the "
+                    "cross-account access is deliberate",
+                    keys=[v for pair in found for v in pair],
+                    subjects=[value for value, _ in found],
+                )
+            )
+
+
+IAM_TRUST_CROSS_ACCOUNT = Rule(
+    id="IAM-TRUST-CROSS-ACCOUNT",
+    title="No trust in principals of other accounts",
+    description=(
+        "Any principal of another AWS account (account id, root, role or user ARN, or an "
+        "identity provider of another account) in any trust policy of the stack hands the "
+        "decision to that account's administrators. Allow-list the account id or ARN when a "
+        "central identity account is intended."
+    ),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    scope=Scope.STACK,
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html",
+                "OWASP Kubernetes Top Ten K06", "CKV_AWS_61"),
+    check=_check_trust_cross_account,
 )
 
 
@@ -276,4 +331,4 @@ IAM_WILDCARD = Rule(
     check=_check_iam_wildcard,
 )
 
-IAM_RULES = (IAM_TRUST_STAR, IAM_TRUST_ACCOUNT, IAM_IRSA_COND, IAM_WILDCARD)
+IAM_RULES = (IAM_TRUST_STAR, IAM_TRUST_ACCOUNT, IAM_TRUST_CROSS_ACCOUNT, IAM_IRSA_COND, IAM_WILDCARD)

@@ -1,14 +1,16 @@
 """Kubernetes RBAC guardrails (OWASP Kubernetes Top Ten K03: overly permissive RBAC).
 
-Rules read the Roles/ClusterRoles and bindings the plan declares. Built-in roles other than
-``cluster-admin`` are not re-judged here: ``view``/``edit``/``admin`` are what a team asks
-for by name and the analyzer explains them; a guardrail that fired on ``edit`` would be
-allow-listed everywhere and stop meaning anything.
+Content rules judge the EFFECTIVE rules (aggregation resolved) of every Role/ClusterRole the
+plan declares, and of every built-in role a plan binding grants cluster-wide or in kube-system:
+a built-in ``edit`` bound in a team's namespace is the designed pattern, the same ``edit``
+bound cluster-wide or ``admin`` in kube-system is judged by what it allows there
+(``eks_access.guardrails.privilege``), never by its name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from eks_access.authz.rbac.rules import api_group_matches, resource_matches, verb_matches
 from eks_access.guardrails.describe import (
@@ -27,7 +29,16 @@ from eks_access.guardrails.model import (
     Severity,
     emit,
 )
+from eks_access.guardrails.privilege import (
+    KUBE_SYSTEM,
+    RBAC_GROUP,
+    bound_roles,
+    privileged_identity,
+    privileged_request,
+    service_account_user,
+)
 from eks_access.model.k8s import PolicyRule, RbacBinding, RbacRole
+from eks_access.model.origin import Origin
 
 WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
 READ_VERBS = ("get", "list", "watch")
@@ -44,10 +55,11 @@ def granted_verbs(rule: PolicyRule, group: str, resource: str, verbs: Sequence[s
     return [v for v in verbs if verb_matches(rule, v)]
 
 
-def _grants(role: RbacRole, wanted: Sequence[tuple[str, str, tuple[str, ...] | None]], skip_named: bool = False) -> list[str]:
-    """``verb resource`` phrases the role grants among ``(group, resource, verbs)`` targets."""
+def _grants(rules: Sequence[PolicyRule], wanted: Sequence[tuple[str, str, tuple[str, ...] | None]],
+            skip_named: bool = False) -> list[str]:  # fmt: skip
+    """``verb resource`` phrases the rules grant among ``(group, resource, verbs)`` targets."""
     found: list[str] = []
-    for rule in role.rules:
+    for rule in rules:
         if skip_named and rule.resource_names:
             continue
         for group, resource, verbs in wanted:
@@ -85,6 +97,36 @@ def is_discovery_like(rule: PolicyRule) -> bool:
 
 def _plan_roles(ctx: CheckContext) -> list[RbacRole]:
     return list(ctx.model.k8s.roles)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """Rules judged by content: a plan role's effective rules, or the effective rules of a
+    built-in role a plan binding grants cluster-wide or in kube-system (where it is bound is
+    what makes a built-in ``edit``/``admin`` dangerous; the finding is then about the binding)."""
+
+    text: str
+    rules: tuple[PolicyRule, ...]
+    origin: Origin
+    namespace: str | None  # where the rules apply: a Role's namespace, None for everywhere
+    subjects: tuple[str, ...] = ()
+
+
+def judged_roles(ctx: CheckContext) -> Iterator[Judged]:
+    for role in _plan_roles(ctx):
+        effective = None
+        if role.name is not None:
+            effective = (ctx.rbac.cluster_roles.get(role.name) if role.kind == "ClusterRole"
+                         else ctx.rbac.roles.get((role.namespace or "", role.name)))  # fmt: skip
+        rules = effective.rules if effective is not None and effective.role is role else role.rules
+        yield Judged(describe_role(role), rules, role.origin, role.namespace if role.kind == "Role" else None)
+    for bound in bound_roles(ctx):
+        if bound.role.builtin and bound.covers(KUBE_SYSTEM):
+            yield Judged(
+                f"{describe_binding(bound.binding)} (built-in {bound.role.ref}, {bound.where})",
+                bound.role.rules, bound.binding.origin, bound.namespace or None,
+                tuple(binding_subjects(bound.binding)),
+            )
 
 
 # --- RBAC-WILDCARD -------------------------------------------------------------------------
@@ -130,17 +172,18 @@ RBAC_WILDCARD = Rule(
 
 
 def _check_secrets(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for role in _plan_roles(ctx):
-        granted = _grants(role, [("", "secrets", READ_VERBS)], skip_named=True)
+    for item in judged_roles(ctx):
+        granted = _grants(item.rules, [("", "secrets", READ_VERBS)], skip_named=True)
         if not granted:
             continue
         yield from emit(
             rule.finding(
                 ctx,
-                role.origin,
-                f"{describe_role(role)} grants {', '.join(granted)}: every Secret in scope "
+                item.origin,
+                f"{item.text} grants {', '.join(granted)}: every Secret in scope "
                 "(ServiceAccount tokens, credentials) becomes readable; name the few Secrets "
                 "needed with resourceNames, or use IRSA / Pod Identity instead of stored secrets",
+                subjects=item.subjects,
             )
         )
 
@@ -170,21 +213,23 @@ _EXEC_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("", "pods/attach", ("create", "get")),
     ("", "pods/portforward", ("create", "get")),
     ("", "nodes/proxy", None),
+    ("", "pods/ephemeralcontainers", ("update", "patch")),
 )
 
 
 def _check_exec(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for role in _plan_roles(ctx):
-        granted = _grants(role, _EXEC_TARGETS)
+    for item in judged_roles(ctx):
+        granted = _grants(item.rules, _EXEC_TARGETS)
         if not granted:
             continue
         yield from emit(
             rule.finding(
                 ctx,
-                role.origin,
-                f"{describe_role(role)} grants {', '.join(granted)}: a shell in a pod (or the "
+                item.origin,
+                f"{item.text} grants {', '.join(granted)}: a shell in a pod (or the "
                 "kubelet API through nodes/proxy) carries the pod's ServiceAccount and cloud "
                 "credentials; give debugging access through a separate, allow-listed role",
+                subjects=item.subjects,
             )
         )
 
@@ -193,44 +238,94 @@ RBAC_EXEC = Rule(
     id="RBAC-EXEC",
     title="No exec, attach, port-forward or node proxy",
     description=(
-        "create/get on pods/exec, pods/attach, pods/portforward and any verb on nodes/proxy "
-        "run code next to workload credentials and bypass admission and audit of the API. "
-        "[kubescape C-0002, C-0063]"
+        "create/get on pods/exec, pods/attach, pods/portforward, update/patch on "
+        "pods/ephemeralcontainers (adds a debug container, with a shell, to a running pod) and "
+        "any verb on nodes/proxy run code next to workload credentials and bypass admission "
+        "and audit of the API."
     ),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("C-0002", "C-0063"),
+    references=("OWASP Kubernetes Top Ten K03", "RBAC good practices: Access to proxy subresource of Nodes",
+                "C-0002", "C-0063"),
     check=_check_exec,
 )
 
 
 # --- RBAC-ESCALATE -------------------------------------------------------------------------
 
-_RBAC_GROUP = "rbac.authorization.k8s.io"
 _ESCALATE_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
-    (_RBAC_GROUP, "roles", ("escalate", "bind")),
-    (_RBAC_GROUP, "clusterroles", ("escalate", "bind")),
+    (RBAC_GROUP, "roles", ("escalate", "bind")),
+    (RBAC_GROUP, "clusterroles", ("escalate", "bind")),
     ("", "users", ("impersonate",)),
     ("", "groups", ("impersonate",)),
     ("", "serviceaccounts", ("impersonate",)),
 )
 
 
+def _target_privileged(ctx: CheckContext, resource: str, name: str, namespace: str | None) -> str | None:
+    """Why the object a resourceNames entry names is privileged, or None: a role by its
+    effective rules, an identity by what it holds (system:masters, privileged bindings)."""
+    if resource == "clusterroles":
+        target = ctx.rbac.cluster_roles.get(name)
+        request = privileged_request(target.rules) if target is not None else None
+        return f"{target.ref} allows {request}" if target is not None and request else None
+    if resource == "roles":
+        found = [r for (ns, n), r in ctx.rbac.roles.items() if n == name and (namespace is None or ns == namespace)]
+        for target in found:
+            request = privileged_request(target.rules)
+            if request:
+                return f"{target.ref} allows {request}"
+        return None
+    if resource == "users":
+        return privileged_identity(ctx, name, (), ())
+    if resource == "groups":
+        return privileged_identity(ctx, "", (name,), ())
+    namespaces = [namespace] if namespace else [KUBE_SYSTEM, *(sa.namespace for sa in ctx.model.k8s.service_accounts)]
+    for ns in dict.fromkeys(namespaces):
+        user, groups = service_account_user(ns, name)
+        why = privileged_identity(ctx, user, groups, (ns,))
+        if why:
+            return f"ServiceAccount {ns}/{name}: {why}"
+    return None
+
+
+def _named_escalations(ctx: CheckContext, item: Judged) -> list[str]:
+    """``verb resource 'name' (why)`` for resourceNames-narrowed grants whose target is privileged:
+    narrowing to cluster-admin or system:masters is the worst case, not a safe one."""
+    found: list[str] = []
+    for policy_rule in item.rules:
+        for group, resource, verbs in _ESCALATE_TARGETS if policy_rule.resource_names else ():
+            for verb in granted_verbs(policy_rule, group, resource, verbs):
+                for name in policy_rule.resource_names:
+                    why = _target_privileged(ctx, resource, name, item.namespace)
+                    phrase = f"{verb} {resource} '{name}' ({why})"
+                    if why and phrase not in found:
+                        found.append(phrase)
+    return found
+
+
 def _check_escalate(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for role in _plan_roles(ctx):
-        granted = _grants(role, _ESCALATE_TARGETS, skip_named=True)
-        if not granted:
-            continue
-        yield from emit(
-            rule.finding(
-                ctx,
-                role.origin,
-                f"{describe_role(role)} grants {', '.join(granted)}: the holder can give itself "
+    for item in judged_roles(ctx):
+        granted = _grants(item.rules, _ESCALATE_TARGETS, skip_named=True)
+        if granted:
+            yield from emit(rule.finding(
+                ctx, item.origin,
+                f"{item.text} grants {', '.join(granted)}: the holder can give itself "
                 "any permission or act as any identity; restrict with resourceNames to the "
-                "roles it may bind or the identities it may impersonate",
-            )
-        )
+                "unprivileged roles it may bind or identities it may impersonate",
+                subjects=item.subjects,
+            ))  # fmt: skip
+            continue
+        named = _named_escalations(ctx, item)
+        if named:
+            yield from emit(rule.finding(
+                ctx, item.origin,
+                f"{item.text} grants {'; '.join(named)}: resourceNames narrows it to a privileged "
+                "target, so the holder becomes that target; name only roles and identities that "
+                "hold no more than the holder may have",
+                subjects=item.subjects,
+            ))  # fmt: skip
 
 
 RBAC_ESCALATE = Rule(
@@ -239,13 +334,16 @@ RBAC_ESCALATE = Rule(
     description=(
         "escalate/bind on roles or clusterroles bypass RBAC's escalation check; impersonate on "
         "users, groups or serviceaccounts acts as them (system:masters included). Rules "
-        "narrowed by resourceNames are the supported way to delegate and are accepted. "
-        "[kubescape C-0191, CKV_K8S_157, CKV_K8S_158]"
+        "narrowed by resourceNames are the supported way to delegate and are accepted only "
+        "when every named target is unprivileged: a role judged by its effective rules, an "
+        "identity by what it holds (system:masters, or bindings to privileged roles)."
     ),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("C-0191", "CKV_K8S_157", "CKV_K8S_158"),
+    references=("CIS Amazon EKS Benchmark 4.1.8", "OWASP Kubernetes Top Ten K03",
+                "RBAC good practices: Escalate verb, Bind verb, Impersonate verb",
+                "C-0191", "CKV_K8S_157", "CKV_K8S_158"),
     check=_check_escalate,
 )
 
@@ -265,17 +363,18 @@ _TAKEOVER_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
 
 
 def _check_takeover(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for role in _plan_roles(ctx):
-        granted = _grants(role, _TAKEOVER_TARGETS)
+    for item in judged_roles(ctx):
+        granted = _grants(item.rules, _TAKEOVER_TARGETS)
         if not granted:
             continue
         yield from emit(
             rule.finding(
                 ctx,
-                role.origin,
-                f"{describe_role(role)} grants {', '.join(granted)}: each of these mints "
+                item.origin,
+                f"{item.text} grants {', '.join(granted)}: each of these mints "
                 "credentials, approves certificates, intercepts every API write or mounts host "
                 "paths; keep them to cluster operators through a separate, allow-listed role",
+                subjects=item.subjects,
             )
         )
 
@@ -294,6 +393,42 @@ RBAC_TAKEOVER = Rule(
     scope=Scope.RESOURCE,
     references=("C-0188", "C-0282"),
     check=_check_takeover,
+)
+
+
+# --- RBAC-SERVICES-STATUS ------------------------------------------------------------------
+
+_STATUS_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (("", "services/status", ("update", "patch")),)
+
+
+def _check_services_status(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for item in judged_roles(ctx):
+        granted = _grants(item.rules, _STATUS_TARGETS)
+        if granted:
+            yield from emit(rule.finding(
+                ctx, item.origin,
+                f"{item.text} grants {', '.join(granted)}: setting a LoadBalancer's "
+                "status.loadBalancer.ingress IP makes kube-proxy send cluster traffic for that IP to "
+                "the service (CVE-2020-8554, man in the middle); only the cloud load-balancer "
+                "controller writes service status, grant services get/update instead",
+                subjects=item.subjects,
+            ))  # fmt: skip
+
+
+RBAC_SERVICES_STATUS = Rule(
+    id="RBAC-SERVICES-STATUS",
+    title="No writes to services/status",
+    description=(
+        "update/patch on services/status lets the holder claim any IP as a LoadBalancer "
+        "ingress; kube-proxy then routes in-cluster traffic for that IP to the holder's pods "
+        "(CVE-2020-8554, kubernetes/kubernetes#97076, unfixed by design). Only the load "
+        "balancer controller needs it."
+    ),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    scope=Scope.RESOURCE,
+    references=("CVE-2020-8554", "https://github.com/kubernetes/kubernetes/issues/97076", "OWASP Kubernetes Top Ten K03"),
+    check=_check_services_status,
 )
 
 
@@ -466,6 +601,7 @@ RBAC_RULES = (
     RBAC_EXEC,
     RBAC_ESCALATE,
     RBAC_TAKEOVER,
+    RBAC_SERVICES_STATUS,
     RBAC_ANON,
     SA_AUTOMOUNT,
 )
