@@ -27,6 +27,19 @@ from eks_access.guardrails import Finding, load_guardrail_config, run_checks
 from eks_access.guardrails.pack import build_policies
 
 
+@dataclass(frozen=True)
+class Case:
+    """A rule's violating plan with its exact findings, a compliant plan, and an allow-list entry."""
+
+    id: str
+    rule: str
+    records: list[dict[str, Any]]
+    expected: list[tuple[str, str, str]]  # (resource, enforcement, message fragment)
+    compliant: list[dict[str, Any]]
+    allow: str
+    pack: bool = True  # False: the policy pack cannot see these records (implicit ones)
+
+
 def findings(records: Sequence[Mapping[str, Any]], rule: str | None = None,
              allow: Mapping[str, list[str]] | None = None) -> list[Finding]:
     config = load_guardrail_config({"allow": dict(allow)}) if allow else None

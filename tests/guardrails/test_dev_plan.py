@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 
+from eks_access import refdata
 from eks_access.guardrails import Enforcement, run_checks
 
 ROOT = Path(__file__).resolve().parents[2]
+S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+CW_READ = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
 
 
 def _plan(config: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -42,8 +45,17 @@ def dev_plan(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
 def test_dev_plan_has_no_mandatory_finding(dev_plan: list[dict[str, Any]]) -> None:
     found = run_checks(dev_plan)
     assert [f for f in found if f.enforcement is Enforcement.MANDATORY] == []
-    # the worked example's fixed username 'developer' is reported, as advice only
-    assert [(f.rule, f.resource) for f in found] == [("EKS-USERNAME-TEMPLATE", "developers-access-entry")]
+    # the worked example's fixed username 'developer' is reported, as advice only; so is each
+    # workload role whose AWS-managed policy the shipped data lacks (it cannot be judged)
+    unknown = [(role, arn) for role, arn in (("default/my-sa-role", S3_READ), ("default/reporter-role", CW_READ))
+               if refdata.managed_policy(arn) is None]
+    assert [(f.rule, f.resource) for f in found] == [
+        ("EKS-USERNAME-TEMPLATE", "developers-access-entry"),
+        *(("IAM-WORKLOAD-ESCALATION", role) for role, _ in unknown),
+    ]
+    for f, (_, arn) in zip(found[1:], unknown, strict=True):
+        assert f.enforcement is Enforcement.ADVISORY
+        assert f"has policies whose contents eks-access does not ship (AWS-managed policy {arn}" in f.message
 
 
 def test_team_mapped_to_system_masters_is_mandatory() -> None:

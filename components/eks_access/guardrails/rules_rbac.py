@@ -340,7 +340,7 @@ RBAC_ESCALATE = Rule(
     ),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
-    scope=Scope.RESOURCE,
+    scope=Scope.STACK,
     references=("CIS Amazon EKS Benchmark 4.1.8", "OWASP Kubernetes Top Ten K03",
                 "RBAC good practices: Escalate verb, Bind verb, Impersonate verb",
                 "C-0191", "CKV_K8S_157", "CKV_K8S_158"),
