@@ -24,6 +24,8 @@ def test_builtin_edit_cluster_wide_is_judged_by_what_it_allows() -> None:
         ("RBAC-TAKEOVER", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),  # create serviceaccounts/token
         ("RBAC-POD-CREATE", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),
         ("RBAC-SYSTEM-SECRETS", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),
+        # no cluster declared: EKS's default mode CONFIG_MAP reads aws-auth, which edit may patch
+        ("RBAC-AWS-AUTH", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),
     ]
     escalate = next(f for f in found if f.rule == "RBAC-ESCALATE")
     assert escalate.message.startswith(
