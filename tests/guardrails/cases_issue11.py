@@ -177,7 +177,8 @@ ISSUE_11_CASES = [
     Case("workload-unknown-managed-policy", "IAM-WORKLOAD-ESCALATION",
          [workload_role(trust=POD_IDENTITY_TRUST, managedPolicyArns=[UNKNOWN_MANAGED])],
          [("app-role", "advisory",
-           f"workload role 'App' has policies whose contents eks-access does not ship (AWS-managed policy {UNKNOWN_MANAGED}")],
+           f"workload role 'App' has policies whose contents eks-access does not ship ({UNKNOWN_MANAGED}), so its "
+           "effective permissions cannot be judged")],
          [workload_role({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, trust=POD_IDENTITY_TRUST)],
          "App"),
     Case("workload-secret-reads", "IAM-WORKLOAD-SECRETS",

@@ -3,8 +3,6 @@ the rule functions (``run_checks``) and through the policy pack adapter."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from eks_access.guardrails import RULES

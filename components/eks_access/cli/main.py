@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", parents=[common, fmt], help="run the stack program on mocks and write the plan")
     p.add_argument("--out", help="output directory (default: build/STACK); must be absent, empty or a previous plan")
-    sub.add_parser("check", parents=[common, fmt], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
+    p = sub.add_parser("check", parents=[common], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
+    p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text",
+                   help="sarif: SARIF 2.1.0 for code scanning; markdown: a pull-request comment")
     from eks_access.cli.queries import add_query_commands
 
     add_query_commands(sub, common, fmt)
@@ -212,7 +214,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from eks_access.guardrails.report import render
 
         config = load_guardrail_config(guardrails_raw, "team-cluster:guardrails") if guardrails_raw else None
-        code, text = render(run_checks(records, config), args.format, resources=len(records))
+        artifact = str(args.plan_file or args.config or f"Pulumi.{args.stack}.yaml")
+        code, text = render(run_checks(records, config), args.format, resources=len(records), artifact=artifact)
         return _emit(code, text)
     if command in ("can-i", "who-can", "matrix", "diagram"):
         from eks_access.cli.queries import run_query

@@ -110,6 +110,13 @@ class CheckContext:
 
 Check = Callable[["Rule", CheckContext], Iterator[Finding]]
 
+_FAMILY_HELP = {
+    "EKS": "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html",
+    "RBAC": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+    "SA": "https://kubernetes.io/docs/concepts/security/service-accounts/",
+    "IAM": "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
+}
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -132,6 +139,14 @@ class Rule:
     check: Check
     also_advisory: bool = False
     advisory_severity: Severity = Severity.LOW
+
+    @property
+    def help_uri(self) -> str:
+        """Where to read more: the first reference that is a URL, else the family's guide."""
+        for ref in self.references:
+            if ref.startswith("https://"):
+                return ref
+        return _FAMILY_HELP[self.id.split("-", 1)[0]]
 
     def run(self, ctx: CheckContext) -> list[Finding]:
         """Every finding, in plan order of the records they are about."""

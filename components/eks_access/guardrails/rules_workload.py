@@ -129,21 +129,23 @@ def _resource(ctx: CheckContext, probe: Probe) -> str:
     return probe.resource.format(p=ctx.model.partition, r=_region(ctx), a=ctx.model.account or "000000000000", c=name)
 
 
-@dataclass(frozen=True)
-class Allowed:
-    phrases: tuple[str, ...]
-    unknown: tuple[str, ...]  # policies whose contents are unknown (so the answer may be incomplete)
-
-
-def allowed(ctx: CheckContext, role: IamRole, probes: Sequence[Probe]) -> Allowed:
+def allowed(ctx: CheckContext, role: IamRole, probes: Sequence[Probe]) -> list[str]:
+    """The probes' actions the role's effective permissions allow (conditional ones marked)."""
     phrases: list[str] = []
-    unknown: list[str] = []
     for probe in probes:
         decision = evaluate_identity(ctx.model, "role", role.name, probe.action, _resource(ctx, probe))
-        unknown += [u for u in decision.unknown if u not in unknown]
         if decision.allowed:
             phrases.append(probe.action + (" (under conditions)" if decision.conditional else ""))
-    return Allowed(tuple(phrases), tuple(unknown))
+    return phrases
+
+
+def unknown_policies(ctx: CheckContext, role: IamRole) -> list[str]:
+    """Attached policies (and the boundary) whose contents neither the plan nor the shipped
+    data know: the role's effective permissions cannot be fully judged."""
+    out = [a.policy_arn for a in ctx.model.attachments_of("role", role.name) if not a.contents.known]
+    if role.boundary is not None and not role.boundary.known:
+        out.append(f"{role.boundary.arn} (permissions boundary)")
+    return list(dict.fromkeys(out))
 
 
 def _finding(rule: Rule, ctx: CheckContext, role: IamRole, message: str, *, severity: Severity | None = None,
@@ -163,9 +165,9 @@ def _check_escalation(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         launches = allowed(ctx, role, LAUNCH)
         writes = allowed(ctx, role, IAM_WRITES)
         paths: list[str] = []
-        if passes.phrases and launches.phrases:
-            paths.append(f"iam:PassRole on any role with {', '.join(launches.phrases)}")
-        paths += writes.phrases
+        if passes and launches:
+            paths.append(f"iam:PassRole on any role with {', '.join(launches)}")
+        paths += writes
         if paths:
             yield from emit(_finding(
                 rule, ctx, role,
@@ -174,12 +176,12 @@ def _check_escalation(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
                 "writes or sts:AssumeRole on '*' to pods",
             ))  # fmt: skip
             continue
-        unknown = (*passes.unknown, *(u for u in writes.unknown if u not in passes.unknown))
+        unknown = unknown_policies(ctx, role)
         if unknown:
             yield from emit(_finding(
                 rule, ctx, role,
-                f"has policies whose contents eks-access does not ship ({', '.join(unknown)}), so "
-                "its effective permissions cannot be judged; review them or use policies of the plan",
+                f"has policies whose contents eks-access does not ship ({', '.join(unknown)}), so its "
+                "effective permissions cannot be judged; review them, or grant through policies of the plan",
                 severity=rule.advisory_severity, enforcement=Enforcement.ADVISORY,
             ))  # fmt: skip
 
@@ -215,10 +217,10 @@ IAM_WORKLOAD_ESCALATION = Rule(
 def _check_secrets(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     for role in workload_roles(ctx):
         reads = allowed(ctx, role, SECRET_READS)
-        if reads.phrases:
+        if reads:
             yield from emit(_finding(
                 rule, ctx, role,
-                f"can read every secret of its kind in the account: {', '.join(reads.phrases)} on '*'; "
+                f"can read every secret of its kind in the account: {', '.join(reads)} on '*'; "
                 "name the secrets, parameters and keys the workload reads (ARNs or a path prefix)",
             ))  # fmt: skip
 
@@ -246,10 +248,10 @@ IAM_WORKLOAD_SECRETS = Rule(
 def _check_eks_access(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     for role in workload_roles(ctx):
         found = allowed(ctx, role, EKS_ACCESS)
-        if found.phrases:
+        if found:
             yield from emit(_finding(
                 rule, ctx, role,
-                f"can manage cluster access: {', '.join(found.phrases)}; a pod with it can give any "
+                f"can manage cluster access: {', '.join(found)}; a pod with it can give any "
                 "principal (itself included) AmazonEKSClusterAdminPolicy; manage access entries "
                 "from the deployment pipeline, never from a workload",
             ))  # fmt: skip
