@@ -1,0 +1,98 @@
+"""``check --format sarif|markdown`` and ``check`` on each pattern's plan through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from eks_access.cli import main
+from eks_access.guardrails import RULES, run_checks
+from eks_access.guardrails.markdown import render_markdown
+from eks_access.guardrails.sarif import render_sarif
+from tests.guardrails.cases_issue11 import ISSUE_11_CASES
+from tests.guardrails.harness import Case
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+EDIT_EVERYWHERE = next(c for c in ISSUE_11_CASES if c.id == "pod-create-builtin-edit-cluster-wide")
+
+
+def _run(capsys: pytest.CaptureFixture[str], tmp_path: Path, records: list[dict[str, Any]], *fmt: str) -> tuple[int, str, str]:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(records))
+    code = main(["check", "--plan", str(plan), *fmt])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sarif_is_valid_and_has_one_result_per_finding(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    records = EDIT_EVERYWHERE.records
+    code, out, err = _run(capsys, tmp_path, records, "--format", "sarif")
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    findings = run_checks(records)
+    [run] = log["runs"]
+    assert (code, err) == (1, "")
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [r.id for r in RULES]
+    assert [(r["ruleId"], r["level"], r["message"]["text"]) for r in run["results"]] == [
+        (f.rule, "error", f"{f.resource}: {f.message}") for f in findings
+    ]
+    first = run["results"][0]
+    assert run["tool"]["driver"]["rules"][first["ruleIndex"]]["id"] == first["ruleId"]
+    assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(tmp_path / "plan.json")
+    assert first["locations"][0]["logicalLocations"] == [{"name": "clusterrolebinding-devs-edit", "kind": "resource"}]
+    assert first["properties"] == {"enforcement": "mandatory", "severity": "high", "security-severity": "8.0",
+                                   "subjects": ["group:developers"]}  # fmt: skip
+
+
+def test_sarif_rule_metadata() -> None:
+    log = json.loads(render_sarif([]))
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    pod = rules["RBAC-POD-CREATE"]
+    assert pod["name"] == "RbacPodCreate"
+    assert pod["shortDescription"] == {"text": "No pod or workload creation cluster-wide or in kube-system"}
+    assert pod["helpUri"] == "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+    assert pod["defaultConfiguration"] == {"level": "error"}
+    assert pod["properties"]["security-severity"] == "8.0"
+    assert "CIS Amazon EKS Benchmark 4.1.4" in pod["properties"]["tags"]
+    assert "guardrails.allow.RBAC-POD-CREATE" in pod["help"]["text"]
+    assert rules["EKS-CREATOR-ADMIN"]["defaultConfiguration"] == {"level": "warning"}
+    assert rules["IAM-WORKLOAD-SECRETS"]["helpUri"] == (
+        "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html")
+
+
+def test_markdown_for_a_pull_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = _run(capsys, tmp_path, EDIT_EVERYWHERE.records, "--format", "markdown")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "### eks-access check: 7 mandatory, 0 advisory (blocks the deploy)"
+    assert lines[2] == f"{len(RULES)} rules checked over 1 resources."
+    assert lines[4:6] == ["| Enforcement | Severity | Rule | Resource | Finding |", "|---|---|---|---|---|"]
+    assert lines[6].startswith("| mandatory | high | `RBAC-SECRETS` | `clusterrolebinding-devs-edit` | ClusterRoleBinding "
+                               "'devs-edit' (built-in ClusterRole edit, cluster-wide) grants get secrets")  # fmt: skip
+    assert "<details><summary>Rules that fired</summary>" in lines
+
+
+def test_markdown_escapes_cells_and_says_when_clean() -> None:
+    assert render_markdown([], resources=3, rules=2) == "### eks-access check: no findings\n\n2 rules checked over 3 resources.\n"
+    [finding] = run_checks(next(c for c in ISSUE_11_CASES if c.id == "default-sa-unprivileged").records)
+    text = render_markdown([finding])
+    assert "| advisory | medium | `RBAC-DEFAULT-SA` | `clusterrolebinding-default-view` |" in text
+    from eks_access.guardrails.markdown import cell
+
+    assert cell("a|b\nc") == "a\\|b c"
+
+
+@pytest.mark.parametrize("case", ISSUE_11_CASES, ids=[c.id for c in ISSUE_11_CASES])
+def test_check_cli_reports_each_pattern(case: Case, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = _run(capsys, tmp_path, case.records, "--format", "json")
+    found = [f for f in json.loads(out) if f["rule"] == case.rule]
+    assert [(f["resource"], f["enforcement"]) for f in found] == [(r, e) for r, e, _ in case.expected]
+    for f, (_, _, fragment) in zip(found, case.expected, strict=True):
+        assert fragment in f["message"]
+    mandatory = any(f["enforcement"] == "mandatory" for f in json.loads(out))
+    assert (code, err) == (1 if mandatory else 0, "")
