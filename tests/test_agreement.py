@@ -9,6 +9,7 @@ a mapping ``check`` reports does not take effect, the analyzer says why and the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -111,7 +112,7 @@ def test_check_and_can_i_agree(name: str, records: list[dict[str, Any]]) -> None
             else:  # declared but not in effect: the analyzer says why, and check or the mode explains it
                 assert ("rolearn includes a path" in identity.reason and subject in path_findings) or (
                     "is ignored in" in identity.reason), (name, identity.reason)
-    for f in (f for f in findings if f.rule == "EKS-CLUSTER-ADMIN-POLICY"):
+    for f in (f for f in findings if f.rule == "EKS-CLUSTER-ADMIN-POLICY" and "AmazonEKSClusterAdminPolicy" in f.message):
         for subject in f.subjects:
             if isinstance(analyzer.resolver.resolve(subject, "s"), KubernetesIdentity):
                 _allowed_everything(analyzer, subject)
@@ -136,3 +137,54 @@ def test_the_corpus_exercises_every_agreement() -> None:
     node = analyzer.can_i(role_arn("Node"), "get", "nodes")
     assert node.chain[0].fields["username"] == "system:node:{{EC2PrivateDNSName}}"
     assert ACCOUNT in DEPLOYER
+
+
+POD_RESOURCES = ("pods", "deployments.apps", "daemonsets.apps", "statefulsets.apps", "replicasets.apps",
+                 "jobs.batch", "cronjobs.batch", "replicationcontrollers")  # fmt: skip
+SCOPE_CORPUS = [
+    ("team group bound to edit in kube-system through an access entry", [
+        cluster(), access_entry("ci-access-entry", role_arn("CI"), ["ci"]),
+        binding("ci-edit", "ClusterRole", "edit", [group("ci")], namespace="kube-system")]),
+    ("aws-auth writable in API_AND_CONFIG_MAP", [
+        cluster(mode="API_AND_CONFIG_MAP"), access_entry("ops-access-entry", role_arn("Ops"), ["platform"]),
+        binding("ops-edit", "ClusterRole", "edit", [group("platform")], namespace="kube-system")]),
+]  # fmt: skip
+
+
+def _any_yes(analyzer: Analyzer, subject: str, verbs: tuple[str, ...], resources: tuple[str, ...],
+             names: tuple[str | None, ...] = (None,)) -> bool:  # fmt: skip
+    return any(analyzer.can_i(subject, v, r, "kube-system", name=n).allowed for v in verbs for r in resources for n in names)
+
+
+def _principals_of(analyzer: Analyzer, subjects: tuple[str, ...]) -> list[str]:
+    """The finding's subjects and every IAM principal mapped into one of its groups."""
+    groups = {s.removeprefix("group:") for s in subjects if s.startswith("group:")}
+    mapped = [m.principal_arn for m in analyzer.resolver.in_effect() if m.principal_arn and groups & set(m.groups)]
+    return [*subjects, *mapped]
+
+
+@pytest.mark.parametrize(("name", "records"), CORPUS + SCOPE_CORPUS, ids=[n for n, _ in CORPUS + SCOPE_CORPUS])
+def test_kube_system_findings_agree_with_can_i(name: str, records: list[dict[str, Any]]) -> None:
+    """Whoever check says may create workloads, read secrets or write aws-auth in kube-system, or
+    holds a privileged access policy there, gets yes from can-i for that request."""
+    analyzer = Analyzer.from_records(records)
+    for f in run_checks(records):
+        for subject in _principals_of(analyzer, f.subjects) if f.rule.startswith(("RBAC-", "EKS-CLUSTER")) else ():
+            if f.rule == "RBAC-POD-CREATE":
+                assert _any_yes(analyzer, subject, ("create", "update", "patch"), POD_RESOURCES), (name, subject)
+            elif f.rule == "RBAC-SYSTEM-SECRETS":
+                names = tuple(re.findall(r"secrets '([^']+)'", f.message)) or (None,)
+                assert _any_yes(analyzer, subject, ("get", "list", "watch"), ("secrets",), names), (name, subject)
+            elif f.rule == "RBAC-AWS-AUTH":
+                assert _any_yes(analyzer, subject, ("create", "update", "patch"), ("configmaps",), ("aws-auth",)), (name, subject)
+            elif f.rule == "EKS-CLUSTER-ADMIN-POLICY" and isinstance(analyzer.resolver.resolve(subject, "s"), KubernetesIdentity):
+                assert _any_yes(analyzer, subject, ("create",), ("pods",)), (name, subject)
+
+
+def test_scope_corpus_exercises_the_kube_system_rules() -> None:
+    kinds = {f.rule for _n, records in CORPUS + SCOPE_CORPUS for f in run_checks(records)}
+    assert {"RBAC-POD-CREATE", "RBAC-SYSTEM-SECRETS", "RBAC-AWS-AUTH", "EKS-CLUSTER-ADMIN-POLICY"} <= kinds
+    analyzer = Analyzer.from_records(SCOPE_CORPUS[0][1])
+    # the IAM role mapped into group ci is the identity flagged, and can-i agrees
+    assert analyzer.can_i(role_arn("CI"), "create", "pods", "kube-system").allowed
+    assert not analyzer.can_i(role_arn("CI"), "create", "pods", "default").allowed
