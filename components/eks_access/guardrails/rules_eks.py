@@ -286,7 +286,7 @@ EKS_NO_IAM_USERS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=(),
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html", "OWASP Kubernetes Top Ten K06"),
     check=_check_no_iam_users,
     also_advisory=True,
     advisory_severity=Severity.MEDIUM,
@@ -353,7 +353,7 @@ EKS_USERNAME_TEMPLATE = Rule(
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=(),
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html", "OWASP Kubernetes Top Ten K06"),
     check=_check_username,
     also_advisory=True,
 )
@@ -395,7 +395,7 @@ EKS_AWSAUTH_PATH = Rule(
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=(),
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html", "https://github.com/kubernetes-sigs/aws-iam-authenticator/issues/153"),
     check=_check_awsauth_path,
 )
 

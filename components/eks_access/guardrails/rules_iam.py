@@ -263,7 +263,7 @@ IAM_IRSA_COND = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=(),
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html", "OWASP Kubernetes Top Ten K06"),
     check=_check_irsa,
 )
 
