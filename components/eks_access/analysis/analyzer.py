@@ -149,17 +149,16 @@ class Analyzer:
     def workload_notes(self, namespace: str, name: str) -> list[str]:
         """What a ServiceAccount gets on the AWS side: its IAM role and that role's policies."""
         out: list[str] = []
-        sa = self.model.service_accounts_by_key.get((namespace, name))
-        links = [(sa.role_arn, "IRSA annotation", sa.origin.name)] if sa is not None and sa.role_arn else []
-        links += [(a.role_arn, "EKS Pod Identity", a.origin.name) for a in self.model.eks.pod_identities
-                  if (a.namespace, a.service_account) == (namespace, name) and a.role_arn]  # fmt: skip
-        for arn, mechanism, record in links:
-            role = self.model.roles_by_arn.get(str(arn))
+        for link in self.model.workload_roles:
+            if (link.namespace, link.service_account) != (namespace, name):
+                continue
+            role = self.model.roles_by_arn.get(link.role_arn)
             policies = ""
             if role is not None:
                 labels = [s.label for s in identity_sources(self.model, "role", role.name)]
                 policies = f"; policies: {', '.join(labels)}" if labels else "; no policies attached"
-            out.append(f"serviceaccount {namespace}/{name} gets IAM role {arn} via {mechanism} ({record}){policies}")
+            out.append(f"serviceaccount {namespace}/{name} gets IAM role {link.role_arn} via {link.mechanism} "
+                       f"({link.origin.name}){policies}")  # fmt: skip
         return out
 
     # ------------------------------------------------------------------ who-can
