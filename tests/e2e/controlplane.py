@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,38 +111,34 @@ def _kubeconfig(cp: ControlPlane) -> Path:
     return path
 
 
-def get_json(cp: ControlPlane, path: str) -> Any:
-    """GET ``path`` as the admin; the JSON body."""
+def _open(cp: ControlPlane, path: str, timeout: float) -> bytes:
     ctx = ssl.create_default_context(cafile=str(cp.ca_file))
     req = urllib.request.Request(cp.url + path, headers={"Authorization": f"Bearer {cp.token}"})
-    with urllib.request.urlopen(req, timeout=10, context=ctx) as resp:
-        return json.loads(resp.read())
+    with urllib.request.urlopen(req, timeout=timeout, context=ctx) as resp:
+        return bytes(resp.read())
 
 
-def _status(cp: ControlPlane, path: str) -> int:
+def get_json(cp: ControlPlane, path: str) -> Any:
+    """GET ``path`` as the admin; the JSON body."""
+    return json.loads(_open(cp, path, timeout=10))
+
+
+def _ready(cp: ControlPlane) -> bool:
+    """``/readyz`` answers 200 once every post-start hook ran (rbac/bootstrap-roles among them)."""
     try:
-        get_json(cp, path) if path != "/readyz" else _readyz(cp)
-        return 200
-    except urllib.error.HTTPError as e:
-        return int(e.code)
-    except (urllib.error.URLError, OSError, ssl.SSLError, ValueError):
-        return 0
+        _open(cp, "/readyz", timeout=5)
+        return True
+    except (urllib.error.URLError, OSError, ssl.SSLError):  # HTTPError is a URLError
+        return False
 
 
-def _readyz(cp: ControlPlane) -> None:
-    ctx = ssl.create_default_context(cafile=str(cp.ca_file))
-    req = urllib.request.Request(cp.url + "/readyz", headers={"Authorization": f"Bearer {cp.token}"})
-    with urllib.request.urlopen(req, timeout=5, context=ctx) as resp:
-        resp.read()
-
-
-def _wait(cp: ControlPlane, what: str, check: object) -> None:
+def _wait(cp: ControlPlane, what: str, check: Callable[[], bool]) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         for name, proc in cp.processes:
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with {proc.returncode}:\n{cp.log_tail(name)}")
-        if callable(check) and check():
+        if check():
             return
         time.sleep(0.5)
     raise RuntimeError(f"timed out waiting for {what}:\n{cp.log_tail('kube-apiserver')}")
@@ -157,7 +154,7 @@ def start() -> ControlPlane:
     try:
         _start_etcd(cp, bins)
         _start_apiserver(cp, bins, api_port)
-        _wait(cp, "kube-apiserver /readyz", lambda: _status(cp, "/readyz") == 200)
+        _wait(cp, "kube-apiserver /readyz", lambda: _ready(cp))
         _start_controller_manager(cp, bins)
     except BaseException:
         cp.stop()
