@@ -1,9 +1,17 @@
-"""Who asks what: the identities and SubjectAccessReview questions the e2e comparison uses."""
+"""Who asks what: the identities and SubjectAccessReview questions the e2e comparison uses.
+
+Every question is a request a client can really send, with the attributes the API server derives
+from its URL (k8s.io/apiserver pkg/endpoints/request/requestinfo.go): a cluster-scoped resource
+never carries a namespace, except the Namespace object itself, whose request
+(``/api/v1/namespaces/NS``) carries namespace NS and name NS.
+"""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+
+from eks_access.kubedata import api_resources
 
 AUTH = "system:authenticated"
 
@@ -75,11 +83,18 @@ URLS = ("/healthz", "/healthz/etcd", "/logs", "/logs/kube", "/metrics", "/versio
 
 
 def _special(who: Identity) -> list[Question]:
-    """Named objects, impersonation, bind/escalate and non-resource URLs."""
+    """Named objects, impersonation, bind/escalate and non-resource URLs.
+
+    Impersonating a ServiceAccount is asked in its namespace (k8s.io/apiserver
+    pkg/endpoints/filters/impersonation.go), and ``bind`` on a ClusterRole in the namespace of
+    the RoleBinding being written (k8s.io/kubernetes pkg/registry/rbac/escalation_check.go
+    BindingAuthorized): real requests, though the resources are cluster-scoped.
+    """
     q: list[Question] = []
     for ns, verb in itertools.product(("e2e-alpha", "e2e-beta", "dev-team"), ("get", "update", "delete", "patch")):
-        q += [Question(who, verb, "", "namespaces", "", ns, ns), Question(who, verb, "", "namespaces", "", "", ns)]
-    for verb, name in itertools.product(("get", "update", "delete", "create", "list"), ("app-config", "other")):
+        q.append(Question(who, verb, "", "namespaces", "", ns, ns))
+    # only verbs whose requests name an object (create and list requests carry no name in 1.20)
+    for verb, name in itertools.product(("get", "update", "patch", "delete"), ("app-config", "other")):
         q.append(Question(who, verb, "", "configmaps", "", "e2e-alpha", name))
     q += [Question(who, "impersonate", "", "users", "", "", n) for n in ("alice", "bob")]
     q += [Question(who, "impersonate", "", "groups", "", "", "devs"),
@@ -95,10 +110,18 @@ def _special(who: Identity) -> list[Question]:
     return q
 
 
-def all_questions() -> list[Question]:
+def _namespaced(version: str, group: str, resource: str) -> bool:
+    """Scope as the server's discovery says; a resource it does not serve (a CRD) is namespaced."""
+    known = api_resources(version).get(f"{resource}.{group}" if group else resource)
+    return known is None or known.namespaced
+
+
+def all_questions(version: str) -> list[Question]:
     out: list[Question] = []
     for who in IDENTITIES:
         for (group, resource, sub), verb, ns in itertools.product(RESOURCES, VERBS, NAMESPACES):
+            if ns and not _namespaced(version, group, resource):
+                continue  # no such request: the cluster-wide question covers it
             out.append(Question(who, verb, group, resource, sub, ns))
         out += _special(who)
     return out

@@ -51,7 +51,7 @@ def _report(disagreements: list[tuple[Question, bool]], total: int, path: Path) 
 def test_analyzer_agrees_with_subject_access_review(control_plane: controlplane.ControlPlane,
                                                      api: client.ApiClient, applied: Applied) -> None:  # fmt: skip
     version = normalize_version(discovery.server_version(control_plane))
-    questions = all_questions()
+    questions = all_questions(version)
     with ThreadPoolExecutor(max_workers=4) as pool:
         server = list(pool.map(lambda q: cluster.server_allows(api, q), questions))
     records = applied.records
