@@ -118,6 +118,11 @@ class FakeCloud(pulumi.runtime.Mocks):
             return f"a-{_digest(name)[:17]}", {"associationArn": f"arn:{part}:eks:{region}:{acct}:podidentityassociation/{inputs.get('clusterName')}/a-{_digest(name)[:17]}"}
         if typ == "eks:index:Cluster":
             return name, self._cluster_outputs(str(inputs.get("name") or name))
+        if typ == "awsx:ec2:Vpc":  # pulumi_awsx/ec2/vpc.py outputs (a remote component under mocks)
+            return name, _vpc_outputs(name)
+        if typ == "aws:eks/addon:Addon":
+            addon = f"{inputs.get('clusterName')}:{inputs.get('addonName')}"
+            return addon, {"arn": f"arn:{part}:eks:{region}:{acct}:addon/{inputs.get('clusterName')}/{inputs.get('addonName')}/{_digest(addon)[:8]}"}
         return name, {}
 
     def _cluster_outputs(self, cluster_name: str) -> dict[str, Any]:
@@ -136,6 +141,16 @@ class FakeCloud(pulumi.runtime.Mocks):
             "clusterSecurityGroupId": "sg-0offline0cluster",
             "nodeSecurityGroupId": "sg-0offline0nodes",
         }
+
+
+def _vpc_outputs(name: str) -> dict[str, Any]:
+    digest = _digest(name)
+    return {
+        "vpcId": f"vpc-{digest[:17]}",
+        "publicSubnetIds": [f"subnet-{_digest(name + '-public-' + az)[:17]}" for az in "abc"],
+        "privateSubnetIds": [f"subnet-{_digest(name + '-private-' + az)[:17]}" for az in "abc"],
+        "isolatedSubnetIds": [],
+    }
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -376,21 +391,27 @@ def plan_config(
     stack: str = "dev",
     program: Callable[[], None] | None = None,
     spec: StackSpec | None = None,
+    project: str = "team-cluster",
 ) -> ProgramResult:
     """Plan a stack from its ``config:`` mapping (``team-cluster:teams`` etc.), validated first.
 
     Validation runs before the program so a bad config raises :class:`SpecError` with its key
     path and nothing is registered. ``program`` defaults to the packaged stack program; pass
-    ``spec`` when ``config`` was validated already.
+    ``spec`` when ``config`` was validated already. ``project`` is the config namespace (the
+    ``name`` of Pulumi.yaml), which the program reads through ``pulumi.get_project()``.
     """
     from eks_access.config.stackfile import pulumi_config, raw_stack_config
     from eks_access.spec import load_stack
 
     if spec is None:
-        spec = load_stack(raw_stack_config(config))
+        spec = load_stack(raw_stack_config(config, project))
     if program is None:
         from eks_access.stack import main
 
         program = main
-    cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=spec.region)
-    return run_program(program, config=pulumi_config(config), stack=stack, cloud=cloud)
+    import os
+
+    from eks_access.stack.region import offline_region
+
+    cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=offline_region(spec.region, os.environ))
+    return run_program(program, config=pulumi_config(config), project=project, stack=stack, cloud=cloud)
