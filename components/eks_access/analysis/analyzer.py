@@ -32,6 +32,7 @@ from eks_access.authz.rbac.attributes import Attributes
 from eks_access.authz.rbac.policy import SA_PREFIX
 from eks_access.model import AccessModel, read_model
 from eks_access.model.arns import canonical_arn
+from eks_access.model.gcpause import paused_gc
 from eks_access.model.k8s import RbacBinding, Subject
 
 ContextInput = RequestContext | Mapping[str, Sequence[str]] | None
@@ -57,7 +58,8 @@ class Analyzer:
 
     def __init__(self, model: AccessModel, kubernetes_version: str | None = None) -> None:
         self.model = model
-        self.kubernetes = KubernetesAuthorizer(model, kubernetes_version)
+        with paused_gc():
+            self.kubernetes = KubernetesAuthorizer(model, kubernetes_version)
         self.version = self.kubernetes.version
         self.resolver = IdentityResolver(model)
         self.paths = IamPaths(model, self.resolver)
@@ -164,7 +166,10 @@ class Analyzer:
     # ------------------------------------------------------------------ who-can
     def who_can(self, request: Request, context: ContextInput = None) -> list[WhoCanEntry]:
         """Every principal allowed: Kubernetes subjects, then IAM roles, then IAM users."""
-        ctx = as_context(context)
+        with paused_gc():
+            return self._who_can(request, as_context(context))
+
+    def _who_can(self, request: Request, ctx: RequestContext) -> list[WhoCanEntry]:
         subjects: dict[str, Principal] = {}
         for binding, _role, _rule in self.kubernetes.rbac.grants(request.attrs):
             for s in binding.subjects:
