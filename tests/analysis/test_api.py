@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eks_access import refdata
+from eks_access import kubedata
 from eks_access.analysis import Analyzer
-from eks_access.errors import UsageError
+from eks_access.errors import EksAccessError, UsageError
 from tests.builders import ACCOUNT, DEV1, OPE1, build_dev_plan
 
 
@@ -49,12 +49,12 @@ def test_who_can_follows_roles_back_to_users(analyzer: Analyzer) -> None:
 
 
 def test_versions(analyzer: Analyzer) -> None:
-    assert analyzer.version == refdata.DEFAULT_VERSION
-    with pytest.raises(refdata.UnsupportedVersion, match="is not supported; supported versions: "):
+    assert analyzer.version == kubedata.DEFAULT_VERSION
+    with pytest.raises(kubedata.UnsupportedVersion, match="is not supported; supported versions: "):
         Analyzer.from_records(build_dev_plan(), "1.2")
     versioned = build_dev_plan()
     versioned[1]["inputs"]["version"] = "1.9"
-    with pytest.raises(refdata.UnsupportedVersion, match=r"the cluster's Kubernetes version '1\.9' has no built-in RBAC data"):
+    with pytest.raises(EksAccessError, match=r"the cluster's Kubernetes version '1\.9' has no built-in RBAC data"):
         Analyzer.from_records(versioned)
 
 

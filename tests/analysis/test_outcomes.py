@@ -83,8 +83,7 @@ def test_serviceaccount_notes_its_iam_role(dev_plan: list[dict[str, Any]]) -> No
     assert doc["notes"] == [
         "serviceaccount dev-team/dev-k8s gets IAM role "
         "arn:aws:iam::111122223333:role/dev-k8s-irsa via IRSA annotation (dev-k8s-sa); "
-        "policies: AWS-managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess (contents unknown: not in the "
-        "shipped data) (attachment dev-k8s-managed-0)"
+        "policies: AWS-managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess (attachment dev-k8s-managed-0)"
     ]
 
 

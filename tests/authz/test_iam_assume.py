@@ -169,12 +169,16 @@ def test_aws_managed_policies_from_data_and_unknown_ones_said_so() -> None:
     admin = rec("aws:iam/userPolicyAttachment:UserPolicyAttachment", "adm", {"user": "dev1", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})
     assert decide([team_role(allow_root()), admin]).allowed is True
     power = rec("aws:iam/userPolicyAttachment:UserPolicyAttachment", "pwr", {"user": "dev1", "policyArn": "arn:aws:iam::aws:policy/PowerUserAccess"})
-    d = decide([team_role(allow_root()), power])
+    d = decide([team_role(allow_root()), power])  # NotAction iam:*, organizations:*, account:* covers sts
+    assert d.allowed and d.allowed_by is not None
+    assert d.allowed_by.describe() == "AWS-managed policy arn:aws:iam::aws:policy/PowerUserAccess (attachment pwr) Statement[0]"
+    rds = rec("aws:iam/userPolicyAttachment:UserPolicyAttachment", "rds", {"user": "dev1", "policyArn": "arn:aws:iam::aws:policy/AmazonRDSFullAccess"})
+    d = decide([team_role(allow_root()), rds])
     assert (d.allowed, d.reason) == (False, (
         f"dev1 has no identity policy allowing sts:AssumeRole on {ROLE}; unknown: AWS-managed policy "
-        "arn:aws:iam::aws:policy/PowerUserAccess (contents unknown: not in the shipped data) (attachment pwr) could allow it"))
+        "arn:aws:iam::aws:policy/AmazonRDSFullAccess (contents unknown: not in the shipped data) (attachment rds) could allow it"))
     assert [s.label for s in d.unknown] == [
-        "AWS-managed policy arn:aws:iam::aws:policy/PowerUserAccess (contents unknown: not in the shipped data) (attachment pwr)"]
+        "AWS-managed policy arn:aws:iam::aws:policy/AmazonRDSFullAccess (contents unknown: not in the shipped data) (attachment rds)"]
 
 
 def test_cross_account_needs_both_sides() -> None:

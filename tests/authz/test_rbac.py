@@ -157,3 +157,29 @@ def test_plan_roles_replace_builtin_ones_of_the_same_name() -> None:
     records = [mine, binding("v", "ClusterRole", "view", [user("u")])]
     assert ask(records, "u", (), Attributes("list", "nodes")).allowed
     assert not ask(records, "u", (), Attributes("list", "pods", namespace="default")).allowed
+
+
+def test_namespaced_builtin_roles_and_controller_roles_of_the_version() -> None:
+    """kubedata's bootstrap policy: Roles/RoleBindings in kube-system and system:controller:* roles."""
+    scheduler = ("system:kube-scheduler", ())
+    named = Attributes("update", "configmaps", namespace="kube-system", name="kube-scheduler")
+    d = ask([], *scheduler, named)
+    assert d.allowed and d.grant is not None
+    assert (d.grant.binding.ref, d.grant.role.ref) == (
+        "RoleBinding kube-system/system::leader-locking-kube-scheduler", "Role kube-system/system::leader-locking-kube-scheduler")
+    assert not ask([], *scheduler, Attributes("update", "configmaps", namespace="kube-system", name="other")).allowed
+    assert not ask([], *scheduler, Attributes("update", "configmaps", namespace="default", name="kube-scheduler")).allowed
+    node_controller = ask([], "system:serviceaccount:kube-system:node-controller", (), Attributes("delete", "nodes"))
+    assert node_controller.allowed and node_controller.grant is not None
+    assert node_controller.grant.role.ref == "ClusterRole system:controller:node-controller"
+
+
+def test_versions_are_chosen_and_named() -> None:
+    from eks_access.authz.kubernetes import kubernetes_version
+    from eks_access.kubedata import DEFAULT_VERSION, UnsupportedVersion
+
+    model = read_model([])
+    assert kubernetes_version(model) == DEFAULT_VERSION
+    assert kubernetes_version(model, "v1.20.2") == "1.20"
+    with pytest.raises(UnsupportedVersion, match=r"'1\.99' is not supported"):
+        kubernetes_version(model, "1.99")

@@ -55,7 +55,7 @@ def test_worked_example_model() -> None:
         ("group", "Developers", "developers-assume-role policy"), ("role", "EKSMyExampleViewer", "developers-describe-cluster policy"),
         ("group", "Operators", "operators-assume-role policy"), ("role", "EKSOperators", "operators-describe-cluster policy")]
     [attachment] = m.iam.attachments
-    assert (attachment.owners, attachment.contents.kind) == ((("role", "dev-k8s-irsa"),), "unknown")
+    assert (attachment.owners, attachment.contents.kind) == ((("role", "dev-k8s-irsa"),), "aws-managed")
     assert [(x.mechanism, x.principal_arn, x.username, x.groups, x.entry_type, x.source) for x in m.eks.mappings] == [
         ("access-entry", role_arn("myeks-node-role"), "system:node:{{EC2PrivateDNSName}}", ("system:nodes",), "EC2_LINUX", "instanceRoles[0]"),
         ("access-entry", VIEWER_ARN, "developer", ("developers",), "STANDARD", "access entry"),

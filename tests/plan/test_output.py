@@ -79,6 +79,40 @@ def test_empty_directory_is_accepted(tmp_path: Path) -> None:
     assert (tmp_path / "plan" / "plan.json").is_file()
 
 
+def _legacy_plan(out: Path) -> None:
+    """What eks-access 0.1 left in DIR: plan.json, outputs.json, manifests/*.yaml, iam/*.json, no marker."""
+    (out / "manifests").mkdir(parents=True)
+    (out / "iam").mkdir()
+    (out / "plan.json").write_text("[]\n")
+    (out / "outputs.json").write_text("{}\n")
+    (out / "manifests" / "02-role-web-reader.yaml").write_text("kind: Role\n")
+    (out / "iam" / "developers-role.trust.json").write_text("{}\n")
+
+
+def test_a_plan_directory_of_release_0_1_is_adopted_and_replaced_whole(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    _legacy_plan(out)
+    write_plan(RECORDS, {}, out)
+    assert out.is_symlink() and (out / MARKER).is_file()
+    assert json.loads((out / "plan.json").read_text())[0]["name"] == "r"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".plan.lock", os.readlink(out), "plan"])
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["notes.txt", "manifests/notes.txt", "iam/sub/"],
+    ids=["file-beside", "non-yaml-in-manifests", "folder-in-iam"],
+)
+def test_a_0_1_layout_with_anything_else_is_not_ours(tmp_path: Path, extra: str) -> None:
+    out = tmp_path / "plan"
+    _legacy_plan(out)
+    (out / extra).mkdir() if extra.endswith("/") else (out / extra).write_text("mine")
+    before = snapshot(out)
+    with pytest.raises(OutputError, match="holds files that are not an eks-access plan"):
+        write_plan(RECORDS, {}, out)
+    assert snapshot(out) == before
+
+
 def test_foreign_symlink_is_refused(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "plan").symlink_to("elsewhere")

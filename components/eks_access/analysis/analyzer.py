@@ -32,6 +32,7 @@ from eks_access.authz.rbac.attributes import Attributes
 from eks_access.authz.rbac.policy import SA_PREFIX
 from eks_access.model import AccessModel, read_model
 from eks_access.model.arns import canonical_arn
+from eks_access.model.gcpause import paused_gc
 from eks_access.model.k8s import RbacBinding, Subject
 
 ContextInput = RequestContext | Mapping[str, Sequence[str]] | None
@@ -57,7 +58,8 @@ class Analyzer:
 
     def __init__(self, model: AccessModel, kubernetes_version: str | None = None) -> None:
         self.model = model
-        self.kubernetes = KubernetesAuthorizer(model, kubernetes_version)
+        with paused_gc():
+            self.kubernetes = KubernetesAuthorizer(model, kubernetes_version)
         self.version = self.kubernetes.version
         self.resolver = IdentityResolver(model)
         self.paths = IamPaths(model, self.resolver)
@@ -149,23 +151,25 @@ class Analyzer:
     def workload_notes(self, namespace: str, name: str) -> list[str]:
         """What a ServiceAccount gets on the AWS side: its IAM role and that role's policies."""
         out: list[str] = []
-        sa = self.model.service_accounts_by_key.get((namespace, name))
-        links = [(sa.role_arn, "IRSA annotation", sa.origin.name)] if sa is not None and sa.role_arn else []
-        links += [(a.role_arn, "EKS Pod Identity", a.origin.name) for a in self.model.eks.pod_identities
-                  if (a.namespace, a.service_account) == (namespace, name) and a.role_arn]  # fmt: skip
-        for arn, mechanism, record in links:
-            role = self.model.roles_by_arn.get(str(arn))
+        for link in self.model.workload_roles:
+            if (link.namespace, link.service_account) != (namespace, name):
+                continue
+            role = self.model.roles_by_arn.get(link.role_arn)
             policies = ""
             if role is not None:
                 labels = [s.label for s in identity_sources(self.model, "role", role.name)]
                 policies = f"; policies: {', '.join(labels)}" if labels else "; no policies attached"
-            out.append(f"serviceaccount {namespace}/{name} gets IAM role {arn} via {mechanism} ({record}){policies}")
+            out.append(f"serviceaccount {namespace}/{name} gets IAM role {link.role_arn} via {link.mechanism} "
+                       f"({link.origin.name}){policies}")  # fmt: skip
         return out
 
     # ------------------------------------------------------------------ who-can
     def who_can(self, request: Request, context: ContextInput = None) -> list[WhoCanEntry]:
         """Every principal allowed: Kubernetes subjects, then IAM roles, then IAM users."""
-        ctx = as_context(context)
+        with paused_gc():
+            return self._who_can(request, as_context(context))
+
+    def _who_can(self, request: Request, ctx: RequestContext) -> list[WhoCanEntry]:
         subjects: dict[str, Principal] = {}
         for binding, _role, _rule in self.kubernetes.rbac.grants(request.attrs):
             for s in binding.subjects:

@@ -71,11 +71,6 @@ def build_diagram(analyzer: Analyzer) -> Diagram:
             d.edge(src, role_key, f"{b.kind} {b.name or b.origin.name}")
         target = d.node("ns", b.namespace) if b.kind == "RoleBinding" and b.namespace else d.node("cluster", "all namespaces")
         d.edge(role_key, target, "grants in")
-    for sa in model.k8s.service_accounts:
-        if sa.role_arn:
-            d.edge(d.node("sa", f"{sa.namespace}/{sa.name}"), d.node("iamrole", sa.role_arn.rsplit("/", 1)[-1]), "IRSA annotation")
-    for a in model.eks.pod_identities:
-        if a.role_arn:
-            d.edge(d.node("sa", f"{a.namespace}/{a.service_account}"), d.node("iamrole", a.role_arn.rsplit("/", 1)[-1]),
-                   "EKS Pod Identity")  # fmt: skip
+    for w in model.workload_roles:
+        d.edge(d.node("sa", f"{w.namespace}/{w.service_account}"), d.node("iamrole", w.role_arn.rsplit("/", 1)[-1]), w.mechanism)
     return d

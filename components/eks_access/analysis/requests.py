@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from eks_access import refdata
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.errors import UsageError
+from eks_access.kubedata import DEFAULT_VERSION, api_resources
 from eks_access.limits import dns1123_label_problem
 
 _VERB = re.compile(r"^(?:\*|[A-Za-z][A-Za-z0-9_.:-]{0,62})$")
@@ -74,7 +74,7 @@ def parse_request(verb: str, resource: str, namespace: str | None, name: str | N
             raise UsageError("--name: a non-resource URL has no object name")
         return Request(Attributes(v, path=r), tuple(notes))
     res, group, sub = _split(resource, r)
-    ver = version or refdata.DEFAULT_VERSION
+    ver = version or DEFAULT_VERSION
     if group is None:
         known = resolve_group(res, ver) if res != "*" else None
         group = known[0] if known else ""
@@ -114,7 +114,7 @@ def _split(original: str, r: str) -> tuple[str, str | None, str]:
 @cache
 def _by_name(version: str) -> Mapping[str, tuple[tuple[str, bool], ...]]:
     out: dict[str, list[tuple[str, bool]]] = {}
-    for api in refdata.api_resources(version).values():
+    for api in api_resources(version).values():
         out.setdefault(api.name, []).append((api.group, api.namespaced))
     return {k: tuple(sorted(v, key=_preference)) for k, v in out.items()}
 

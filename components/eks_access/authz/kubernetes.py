@@ -13,11 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from eks_access import refdata
 from eks_access.authz.identity import MASTERS
 from eks_access.authz.rbac.access_policies import AccessPolicyGrant, authorize_access_policies
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.authz.rbac.policy import Grant, RbacPolicy
+from eks_access.errors import EksAccessError
+from eks_access.kubedata import (
+    DEFAULT_VERSION,
+    SUPPORTED_VERSIONS,
+    UnsupportedVersion,
+    normalize_version,
+)
 from eks_access.model import AccessModel
 from eks_access.model.eks import AccessPolicyAssociation
 
@@ -34,17 +40,17 @@ def kubernetes_version(model: AccessModel, requested: str | None = None) -> str:
     """The version whose built-in RBAC applies: the one asked for, else the cluster's, else the
     newest the data has. Unsupported versions raise ``UnsupportedVersion`` (exit 2)."""
     if requested:
-        return refdata.minor_version(requested)
+        return normalize_version(requested)
     configured = model.kubernetes_version
     if configured:
         try:
-            return refdata.minor_version(configured)
-        except refdata.UnsupportedVersion as err:
-            raise refdata.UnsupportedVersion(
+            return normalize_version(configured)
+        except UnsupportedVersion:
+            raise EksAccessError(
                 f"the cluster's Kubernetes version {configured!r} has no built-in RBAC data; pass "
-                f"--kubernetes-version (supported: {', '.join(refdata.SUPPORTED_VERSIONS)})"
-            ) from err
-    return refdata.DEFAULT_VERSION
+                f"--kubernetes-version (supported: {', '.join(SUPPORTED_VERSIONS)})"
+            ) from None
+    return DEFAULT_VERSION
 
 
 class KubernetesAuthorizer:

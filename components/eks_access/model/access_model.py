@@ -33,7 +33,7 @@ from eks_access.model.iam import (
     OwnerKind,
 )
 from eks_access.model.k8s import KubernetesFacts, RbacBinding, RbacRole, ServiceAccount
-from eks_access.model.origin import RecordRef
+from eks_access.model.origin import Origin, RecordRef
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,17 @@ class Skipped:
     record: RecordRef
     path: str
     reason: str
+
+
+@dataclass(frozen=True)
+class WorkloadRole:
+    """An IAM role a ServiceAccount's pods get: by IRSA annotation or EKS Pod Identity."""
+
+    namespace: str
+    service_account: str
+    role_arn: str
+    mechanism: str  # "IRSA annotation" | "EKS Pod Identity"
+    origin: Origin
 
 
 @dataclass(frozen=True)
@@ -169,3 +180,12 @@ class AccessModel:
     @cached_property
     def service_accounts_by_key(self) -> Mapping[tuple[str, str], ServiceAccount]:
         return {(sa.namespace, sa.name): sa for sa in self.k8s.service_accounts}
+
+    @cached_property
+    def workload_roles(self) -> tuple[WorkloadRole, ...]:
+        """Every ServiceAccount -> IAM role link of the plan, in plan order."""
+        links = [WorkloadRole(sa.namespace, sa.name, sa.role_arn, "IRSA annotation", sa.origin)
+                 for sa in self.k8s.service_accounts if sa.role_arn]  # fmt: skip
+        links += [WorkloadRole(a.namespace, a.service_account, a.role_arn, "EKS Pod Identity", a.origin)
+                  for a in self.eks.pod_identities if a.role_arn]  # fmt: skip
+        return tuple(sorted(links, key=lambda w: w.origin.record.index))

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from eks_access.model.values import UNKNOWN_SENTINEL
+
 _IAM_KINDS = {"aws:iam/role:Role": "role", "aws:iam/user:User": "user", "aws:iam/group:Group": "group"}
 
 
 def _text(value: Any) -> str | None:
-    return value if type(value) is str and value and value != "04da6b54-80e4-46f7-96ec-b56ff0331ba9" else None
+    return value if type(value) is str and value and value != UNKNOWN_SENTINEL else None
 
 
 @dataclass(frozen=True, eq=False)

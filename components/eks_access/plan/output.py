@@ -39,6 +39,9 @@ from eks_access.plan.files import Record, iam_documents, manifests
 MARKER = ".eks-access-plan"
 FORMAT_VERSION = 1
 _PLAN_FILES = {MARKER, "plan.json", "outputs.json", "manifests", "iam"}
+#: What eks-access 0.1 wrote into DIR, without a marker: adopted so `make plan` keeps working after
+#: an upgrade, but only when every entry is exactly what 0.1 made (manifests/*.yaml, iam/*.json).
+_LEGACY_PLAN_FILES = frozenset({"plan.json", "outputs.json", "manifests", "iam"})
 
 
 class OutputError(UsageError):
@@ -142,8 +145,25 @@ def _check_replaceable(target: Path) -> None:
     if not target.is_dir():
         raise OutputError(f"--out: {shown} exists and is not a directory; refusing to replace it")
     entries = {p.name for p in target.iterdir()}
-    if entries and (MARKER not in entries or not entries <= _PLAN_FILES):
+    if entries and not _is_legacy_plan(target, entries) and (MARKER not in entries or not entries <= _PLAN_FILES):
         raise OutputError(f"--out: {shown} holds files that are not an eks-access plan; refusing to overwrite them (choose an empty or new directory)")
+
+
+def _is_legacy_plan(target: Path, entries: set[str]) -> bool:
+    """A plan directory written by eks-access 0.1 (no marker yet), holding nothing else."""
+    if entries != _LEGACY_PLAN_FILES:
+        return False
+    files = [target / "plan.json", target / "outputs.json"]
+    if any(f.is_symlink() or not f.is_file() for f in files):
+        return False
+    for folder, suffix in (("manifests", ".yaml"), ("iam", ".json")):
+        path = target / folder
+        if path.is_symlink() or not path.is_dir():
+            return False
+        if any(c.is_symlink() or not c.is_file() or not c.name.endswith(suffix) for c in path.iterdir()):
+            return False
+    with open(target / "plan.json", "rb") as handle:
+        return handle.read(1) == b"["
 
 
 def _previous_version(target: Path) -> Path | None:
@@ -163,6 +183,7 @@ def _adopt(target: Path) -> None:
     aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.plan-", dir=target.parent))
     aside.rmdir()
     target.rename(aside)
+    (aside / MARKER).touch()  # a 0.1 plan had none: mark it so the sweep below removes it
 
 
 def _fill(staging: Path, files: Mapping[str, bytes]) -> None:

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from eks_access import refdata
 from eks_access.authz.iam.patterns import glob_match, plain
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.authz.rbac.rules import rule_allows
+from eks_access.awsdata import access_policy
 from eks_access.model import read_model
 from eks_access.model.eks import AccessPolicyAssociation, AccessScope
 from eks_access.model.k8s import PolicyRule
@@ -33,7 +33,7 @@ class AccessPolicyGrant:
 @cache
 def policy_rules(policy: str) -> tuple[tuple[PolicyRule, ...], str] | None:
     """An access policy's rules (by name or ARN) and their source, or None when not in the data."""
-    data = refdata.access_policy(policy)
+    data = access_policy(policy)
     if data is None:
         return None
     record = {"type": "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "name": f"access policy {data.name}",

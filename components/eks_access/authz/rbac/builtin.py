@@ -4,7 +4,7 @@ The API server creates them at start-up (kubernetes ``plugin/pkg/auth/authorizer
 bootstrappolicy``): ClusterRoles (``view``, ``edit``, ``admin``, ``cluster-admin``, the
 ``system:*`` and ``system:controller:*`` roles), their ClusterRoleBindings, and the namespaced
 Roles and RoleBindings in ``kube-system`` and ``kube-public``. The vendored manifests
-(``eks_access.refdata``) are read by the same reader as plan records, so they are judged by
+(``eks_access.kubedata``) are read by the same reader as plan records, so they are judged by
 the same code; their origin's ``implicit`` reason is ``kubernetes-bootstrap``.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from eks_access import refdata
+from eks_access.kubedata import bootstrap_policy
 from eks_access.model import read_model
 from eks_access.model.k8s import RbacBinding, RbacRole
 
@@ -28,7 +28,7 @@ def is_builtin(obj: RbacRole | RbacBinding) -> bool:
 @cache
 def builtin_rbac(version: str) -> tuple[tuple[RbacRole, ...], tuple[RbacBinding, ...]]:
     """(roles, bindings) of a Kubernetes version; UnsupportedVersion for one without data."""
-    policy = refdata.bootstrap_policy(version)
+    policy = bootstrap_policy(version)
     records: list[dict[str, Any]] = []
     groups = (
         ("ClusterRole", policy.cluster_roles),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from eks_access import refdata
+from eks_access.awsdata import managed_policy
 from eks_access.model.access_model import Skipped
 from eks_access.model.arns import identity_arn, normalize_path
 from eks_access.model.eks import (
@@ -139,7 +139,7 @@ class State:
             if own.document is None:
                 return PolicyContents(arn, "unknown", None, f"policy {own.origin.name} (document unknown)")
             return PolicyContents(arn, "customer", own.document, f"policy {own.origin.name}")
-        managed = refdata.managed_policy(arn)
+        managed = managed_policy(arn)
         if managed is not None:
             try:
                 document = parse_document(managed.document)
