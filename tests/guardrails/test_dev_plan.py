@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from eks_access import refdata
+from eks_access import awsdata
 from eks_access.guardrails import Enforcement, run_checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def test_dev_plan_has_no_mandatory_finding(dev_plan: list[dict[str, Any]]) -> No
     # the worked example's fixed username 'developer' is reported, as advice only; so is each
     # workload role whose AWS-managed policy the shipped data lacks (it cannot be judged)
     unknown = [(role, arn) for role, arn in (("default/my-sa-role", S3_READ), ("default/reporter-role", CW_READ))
-               if refdata.managed_policy(arn) is None]
+               if awsdata.managed_policy(arn) is None]
     assert [(f.rule, f.resource) for f in found] == [
         ("EKS-USERNAME-TEMPLATE", "developers-access-entry"),
         *(("IAM-WORKLOAD-ESCALATION", role) for role, _ in unknown),

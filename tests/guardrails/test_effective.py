@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import copy
 
+from eks_access.authz.kubernetes import kubernetes_version
+from eks_access.authz.rbac.attributes import Attributes
+from eks_access.authz.rbac.policy import RbacPolicy
+from eks_access.authz.rbac.rules import rule_allows
 from eks_access.guardrails import Enforcement, run_checks
+from eks_access.model import read_model
 from tests.builders import binding, group, k8s_role
 from tests.guardrails.test_dev_plan import _dev_config, _plan
 
-KUBE_SYSTEM_RULES = {"RBAC-POD-CREATE", "RBAC-SYSTEM-SECRETS", "RBAC-SECRETS", "RBAC-EXEC", "RBAC-ESCALATE", "RBAC-TAKEOVER"}
+KUBE_SYSTEM_RULES = {"RBAC-POD-CREATE", "RBAC-SYSTEM-SECRETS", "RBAC-SECRETS", "RBAC-EXEC", "RBAC-ESCALATE"}
+
+
+def _edit_mints_tokens() -> bool:
+    """Built-in edit allows create serviceaccounts/token from Kubernetes 1.24 on (aggregate-to-edit)."""
+    policy = RbacPolicy(read_model([]), kubernetes_version(read_model([])))
+    return any(rule_allows(r, Attributes("create", "serviceaccounts", "token")) for r in policy.cluster_roles["edit"].rules)
 
 
 def _rules(records: list[dict[str, object]]) -> list[tuple[str, str]]:
@@ -21,7 +32,7 @@ def test_builtin_edit_cluster_wide_is_judged_by_what_it_allows() -> None:
         ("RBAC-SECRETS", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),
         ("RBAC-EXEC", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),
         ("RBAC-ESCALATE", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),
-        ("RBAC-TAKEOVER", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),  # create serviceaccounts/token
+        *([("RBAC-TAKEOVER", "clusterrolebinding-devs-edit", Enforcement.MANDATORY)] if _edit_mints_tokens() else []),
         ("RBAC-POD-CREATE", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),
         ("RBAC-SYSTEM-SECRETS", "clusterrolebinding-devs-edit", Enforcement.MANDATORY),
         # no cluster declared: EKS's default mode CONFIG_MAP reads aws-auth, which edit may patch
@@ -55,5 +66,5 @@ def test_stack_team_with_edit_cluster_wide_is_blocked() -> None:
     config = copy.deepcopy(_dev_config())
     config["team-cluster:teams"][0]["clusterRoleBindings"] = ["edit"]
     found = [f for f in run_checks(_plan(config)) if f.enforcement is Enforcement.MANDATORY]
-    assert {f.rule for f in found} == KUBE_SYSTEM_RULES
+    assert {f.rule for f in found} == KUBE_SYSTEM_RULES | ({"RBAC-TAKEOVER"} if _edit_mints_tokens() else set())
     assert {f.resource for f in found} == {"developers-crb/edit"}

@@ -98,8 +98,7 @@ AmazonEKSClusterAdminPolicy, or switch the authentication mode, makes anyone clu
 
 def workload_roles(ctx: CheckContext) -> list[IamRole]:
     """Roles pods can get: by trust (IRSA web identity, Pod Identity) or by reference."""
-    referenced = {sa.role_arn for sa in ctx.model.k8s.service_accounts if sa.role_arn}
-    referenced |= {p.role_arn for p in ctx.model.eks.pod_identities if p.role_arn}
+    referenced = {link.role_arn for link in ctx.model.workload_roles}
     out: list[IamRole] = []
     for role in ctx.model.iam.roles:
         if role.origin is None:
