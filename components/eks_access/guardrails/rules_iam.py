@@ -20,7 +20,7 @@ from eks_access.guardrails.model import (
     emit,
 )
 from eks_access.model.arns import account_of, account_root
-from eks_access.model.iam import IamRole, PolicyDocument, Statement
+from eks_access.model.iam import IamRole, PolicyContents, PolicyDocument, Statement
 from eks_access.model.origin import Origin
 
 _ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::\d{12}:root|\d{12})$")
@@ -271,6 +271,19 @@ IAM_IRSA_COND = Rule(
 # --- IAM-WILDCARD --------------------------------------------------------------------------
 
 _BROAD_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/(AdministratorAccess|IAMFullAccess)$")
+"""Known by name only when the shipped data lacks their contents (judged by contents otherwise)."""
+
+
+def _broad_managed(contents: PolicyContents) -> list[str]:
+    """What makes an AWS-managed policy administrator-grade, judged by its contents (shipped
+    data); customer policies are judged as documents of the plan, not per attachment."""
+    if contents.kind == "aws-managed" and contents.document is not None:
+        return list(dict.fromkeys(
+            f"every action but {', '.join(st.not_actions or ())}" if a == "NotAction" else a
+            for st in contents.document.statements if st.effect == "Allow" for a in _broad_actions(st)))  # fmt: skip
+    if contents.kind == "unknown" and _BROAD_MANAGED.match(contents.arn):
+        return [contents.arn.rsplit("/", 1)[1]]
+    return []
 
 
 def _broad_actions(statement: Statement) -> list[str]:
@@ -304,13 +317,14 @@ def _check_iam_wildcard(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
                 )
     for attachment in ctx.model.iam.attachments:
         arn = attachment.policy_arn
-        if _BROAD_MANAGED.match(arn):
+        broad = _broad_managed(attachment.contents)
+        if broad:
             yield from emit(
                 rule.finding(
                     ctx,
                     attachment.origin,
-                    f"attaches {arn.rsplit('/', 1)[1]} ({arn}): full control of the account or of "
-                    "IAM itself; attach a policy scoped to what the principal needs",
+                    f"attaches {arn.rsplit('/', 1)[1]} ({arn}), which allows {', '.join(broad)}: full control "
+                    "of the account or of IAM itself; attach a policy scoped to what the principal needs",
                     keys=[name for _kind, name in attachment.owners],
                 )
             )
@@ -320,8 +334,9 @@ IAM_WILDCARD = Rule(
     id="IAM-WILDCARD",
     title="No administrator IAM permissions",
     description=(
-        "Allow on Action '*' or 'iam:*' (or Allow with NotAction), and the managed "
-        "AdministratorAccess / IAMFullAccess policies, let the holder grant itself anything, "
+        "Allow on Action '*' or 'iam:*' (or Allow with NotAction), in the plan's policies or in "
+        "an attached AWS-managed policy judged by its contents (AdministratorAccess, "
+        "IAMFullAccess, PowerUserAccess's NotAction), let the holder grant itself anything, "
         "EKS access included. [CKV_AWS_1, CKV_AWS_62, CKV_AWS_274]"
     ),
     severity=Severity.HIGH,
