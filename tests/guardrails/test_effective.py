@@ -68,3 +68,13 @@ def test_stack_team_with_edit_cluster_wide_is_blocked() -> None:
     found = [f for f in run_checks(_plan(config)) if f.enforcement is Enforcement.MANDATORY]
     assert {f.rule for f in found} == KUBE_SYSTEM_RULES | ({"RBAC-TAKEOVER"} if _edit_mints_tokens() else set())
     assert {f.resource for f in found} == {"developers-crb/edit"}
+
+
+def test_stack_break_glass_admins_are_advisory() -> None:
+    config = copy.deepcopy(_dev_config())
+    config["team-cluster:cluster"]["admins"] = ["arn:aws:iam::111122223333:role/BreakGlass"]
+    found = [f for f in run_checks(_plan(config)) if f.rule == "EKS-CLUSTER-ADMIN-POLICY"]
+    assert [(f.enforcement, f.subjects) for f in found] == [
+        (Enforcement.ADVISORY, ("arn:aws:iam::111122223333:role/BreakGlass",))]
+    assert "is a declared break-glass admin (cluster.admins)" in found[0].message
+    assert not [f for f in run_checks(_plan(config)) if f.enforcement is Enforcement.MANDATORY]
