@@ -7,17 +7,19 @@ A rule is data plus a pure function over the access model, so the same object ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from eks_access.authz.identity import IdentityResolver
 from eks_access.authz.kubernetes import kubernetes_version
 from eks_access.authz.rbac.policy import RbacPolicy
 from eks_access.model import AccessModel
 from eks_access.model.origin import Origin, RecordRef
+
+T = TypeVar("T")
 
 
 class Severity(str, Enum):
@@ -80,6 +82,14 @@ class CheckContext:
 
     model: AccessModel
     allow: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What several rules derive from the same model (bindings with their roles, a role's
+        policies), computed once per check run."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return cast("T", self.memo[key])
 
     @property
     def whole_plan(self) -> bool:

@@ -98,8 +98,12 @@ class BoundRole:
         return not self.namespace or self.namespace == namespace
 
 
-def bound_roles(ctx: CheckContext) -> Iterator[BoundRole]:
+def bound_roles(ctx: CheckContext) -> list[BoundRole]:
     """Every binding of the plan with the effective role it resolves to (built-in or plan)."""
+    return ctx.cached("bound_roles", lambda: list(_bound_roles(ctx)))
+
+
+def _bound_roles(ctx: CheckContext) -> Iterator[BoundRole]:
     for binding in ctx.model.k8s.bindings:
         if binding.name is None:
             continue
@@ -108,6 +112,11 @@ def bound_roles(ctx: CheckContext) -> Iterator[BoundRole]:
             continue
         namespace = "" if binding.kind == "ClusterRoleBinding" else binding.namespace or ""
         yield BoundRole(binding, role, namespace)
+
+
+def reaching_kube_system(ctx: CheckContext) -> list[BoundRole]:
+    """The bindings whose grant reaches kube-system: ClusterRoleBindings and its RoleBindings."""
+    return ctx.cached("reaching_kube_system", lambda: [b for b in bound_roles(ctx) if b.covers(KUBE_SYSTEM)])
 
 
 def privileged_identity(ctx: CheckContext, user: str, groups: Sequence[str], namespaces: Iterable[str]) -> str | None:

@@ -32,9 +32,9 @@ from eks_access.guardrails.model import (
 from eks_access.guardrails.privilege import (
     KUBE_SYSTEM,
     RBAC_GROUP,
-    bound_roles,
     privileged_identity,
     privileged_request,
+    reaching_kube_system,
     service_account_user,
 )
 from eks_access.model.k8s import PolicyRule, RbacBinding, RbacRole
@@ -112,7 +112,11 @@ class Judged:
     subjects: tuple[str, ...] = ()
 
 
-def judged_roles(ctx: CheckContext) -> Iterator[Judged]:
+def judged_roles(ctx: CheckContext) -> list[Judged]:
+    return ctx.cached("judged_roles", lambda: list(_judged_roles(ctx)))
+
+
+def _judged_roles(ctx: CheckContext) -> Iterator[Judged]:
     for role in _plan_roles(ctx):
         effective = None
         if role.name is not None:
@@ -120,8 +124,8 @@ def judged_roles(ctx: CheckContext) -> Iterator[Judged]:
                          else ctx.rbac.roles.get((role.namespace or "", role.name)))  # fmt: skip
         rules = effective.rules if effective is not None and effective.role is role else role.rules
         yield Judged(describe_role(role), rules, role.origin, role.namespace if role.kind == "Role" else None)
-    for bound in bound_roles(ctx):
-        if bound.role.builtin and bound.covers(KUBE_SYSTEM):
+    for bound in reaching_kube_system(ctx):
+        if bound.role.builtin:
             yield Judged(
                 f"{describe_binding(bound.binding)} (built-in {bound.role.ref}, {bound.where})",
                 bound.role.rules, bound.binding.origin, bound.namespace or None,

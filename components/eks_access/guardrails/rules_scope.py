@@ -21,13 +21,13 @@ from eks_access.guardrails.model import (
     emit,
 )
 from eks_access.guardrails.privilege import (
-    KUBE_SYSTEM,
     POD_VERBS,
     POD_WORKLOADS,
     BoundRole,
     allowed_phrases,
     bound_roles,
     privileged_request,
+    reaching_kube_system,
 )
 from eks_access.model.eks import API
 
@@ -39,17 +39,11 @@ def _via(bound: BoundRole) -> str:
     return f"{describe_binding(bound.binding)} gives {', '.join(subject_text(bound.binding, s) for s in bound.binding.subjects) or 'no subjects'} {kind}{bound.role.ref} {bound.where}"
 
 
-def _privileged_scope(bound: BoundRole) -> bool:
-    return bound.covers(KUBE_SYSTEM)
-
-
 # --- RBAC-POD-CREATE -----------------------------------------------------------------------
 
 
 def _check_pod_create(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for bound in bound_roles(ctx):
-        if not _privileged_scope(bound):
-            continue
+    for bound in reaching_kube_system(ctx):
         granted = allowed_phrases(bound.role.rules, _POD_REQUESTS)
         if granted:
             yield from emit(rule.finding(
@@ -98,9 +92,7 @@ def _secret_reads(bound: BoundRole) -> list[str]:
 
 
 def _check_system_secrets(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for bound in bound_roles(ctx):
-        if not _privileged_scope(bound):
-            continue
+    for bound in reaching_kube_system(ctx):
         granted = _secret_reads(bound)
         if granted:
             yield from emit(rule.finding(
@@ -139,9 +131,7 @@ def _check_aws_auth(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     mode = ctx.model.authentication_mode
     if mode == API:
         return  # EKS reads aws-auth only in CONFIG_MAP and API_AND_CONFIG_MAP modes
-    for bound in bound_roles(ctx):
-        if not _privileged_scope(bound):
-            continue
+    for bound in reaching_kube_system(ctx):
         granted = allowed_phrases(bound.role.rules, _AWS_AUTH_REQUESTS)
         if granted:
             yield from emit(rule.finding(

@@ -23,7 +23,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from eks_access.authz.iam import evaluate_identity
+from eks_access.authz.iam import evaluate_identity, identity_sources
+from eks_access.authz.iam.evaluate import action_matches
 from eks_access.guardrails.model import (
     CheckContext,
     Enforcement,
@@ -33,7 +34,7 @@ from eks_access.guardrails.model import (
     Severity,
     emit,
 )
-from eks_access.model.iam import IamRole
+from eks_access.model.iam import IamRole, Statement
 
 PROBE = "eks-access-probe"
 _DEFAULT_REGION = "us-east-1"
@@ -94,10 +95,15 @@ EKS_ACCESS = (
 )
 """EKS access management: a principal that can create an access entry and associate
 AmazonEKSClusterAdminPolicy, or switch the authentication mode, makes anyone cluster admin."""
+ALL_PROBES = (PASS_ROLE, *LAUNCH, *IAM_WRITES, *SECRET_READS, *EKS_ACCESS)
 
 
 def workload_roles(ctx: CheckContext) -> list[IamRole]:
     """Roles pods can get: by trust (IRSA web identity, Pod Identity) or by reference."""
+    return ctx.cached("workload_roles", lambda: _workload_roles(ctx))
+
+
+def _workload_roles(ctx: CheckContext) -> list[IamRole]:
     referenced = {link.role_arn for link in ctx.model.workload_roles}
     out: list[IamRole] = []
     for role in ctx.model.iam.roles:
@@ -128,10 +134,31 @@ def _resource(ctx: CheckContext, probe: Probe) -> str:
     return probe.resource.format(p=ctx.model.partition, r=_region(ctx), a=ctx.model.account or "000000000000", c=name)
 
 
+def _matchable(ctx: CheckContext, role: IamRole) -> frozenset[str]:
+    """The probe actions some Allow statement of the role's identity policies names: no other
+    probe needs the full evaluation (a shortcut, not a second evaluator: every answer is still
+    ``evaluate_identity``'s). Action lists repeat (one managed policy on many roles), so each
+    distinct Action/NotAction list is matched once."""
+
+    def statement_actions(st: Statement) -> frozenset[str]:
+        return ctx.cached(("probe-actions", st.actions, st.not_actions), lambda: frozenset(
+            p.action for p in ALL_PROBES if action_matches(st, p.action)))  # fmt: skip
+
+    def build() -> frozenset[str]:
+        sources = identity_sources(ctx.model, "role", role.name)
+        return frozenset(a for src in sources if src.document is not None for st in src.document.statements
+                         if st.effect == "Allow" for a in statement_actions(st))  # fmt: skip
+
+    return ctx.cached(("matchable", role.name), build)
+
+
 def allowed(ctx: CheckContext, role: IamRole, probes: Sequence[Probe]) -> list[str]:
     """The probes' actions the role's effective permissions allow (conditional ones marked)."""
     phrases: list[str] = []
+    matchable = _matchable(ctx, role)
     for probe in probes:
+        if probe.action not in matchable:
+            continue
         decision = evaluate_identity(ctx.model, "role", role.name, probe.action, _resource(ctx, probe))
         if decision.allowed:
             phrases.append(probe.action + (" (under conditions)" if decision.conditional else ""))
@@ -161,7 +188,7 @@ def _finding(rule: Rule, ctx: CheckContext, role: IamRole, message: str, *, seve
 def _check_escalation(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     for role in workload_roles(ctx):
         passes = allowed(ctx, role, (PASS_ROLE,))
-        launches = allowed(ctx, role, LAUNCH)
+        launches = allowed(ctx, role, LAUNCH) if passes else []
         writes = allowed(ctx, role, IAM_WRITES)
         paths: list[str] = []
         if passes and launches:

@@ -114,6 +114,11 @@ def evaluate_policies(sources: Sequence[PolicySource], action: str, resource: st
     return PolicyDecision(tuple(allowed), tuple(allows), None, tuple(denies), tuple(unknown), tuple(failed))
 
 
+def action_matches(st: Statement, action: str) -> bool:
+    """Does the statement's Action/NotAction cover ``action`` (case-insensitive, wildcards)?"""
+    return _action_matches(st, action)
+
+
 def _action_matches(st: Statement, action: str) -> bool:
     if st.not_actions is not None:
         return not any(glob_match(plain(a), action, fold=True) for a in st.not_actions)
