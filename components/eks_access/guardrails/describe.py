@@ -38,6 +38,11 @@ def subject_key(binding: RbacBinding, subject: Subject) -> str | None:
     return None
 
 
+def subject_allow_keys(binding: RbacBinding) -> list[str]:
+    """``Kind:name`` of each subject: how an allow-list names who a binding is for."""
+    return [f"{s.kind}:{s.name}" for s in binding.subjects]
+
+
 def binding_subjects(binding: RbacBinding) -> list[str]:
     return [k for k in (subject_key(binding, s) for s in binding.subjects) if k]
 

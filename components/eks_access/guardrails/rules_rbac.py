@@ -17,6 +17,7 @@ from eks_access.guardrails.describe import (
     binding_subjects,
     describe_binding,
     describe_role,
+    subject_allow_keys,
     subject_text,
     subjects_text,
 )
@@ -457,7 +458,7 @@ def _check_cluster_admin(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
                 binding.origin,
                 f"{describe_binding(binding)} binds {subjects_text(binding)} to {why}; bind a role "
                 "with the verbs and resources the subjects need (view, edit or a custom role)",
-                keys=[f"{s.kind}:{s.name}" for s in binding.subjects],
+                keys=subject_allow_keys(binding),
                 subjects=binding_subjects(binding),
             )
         )

@@ -7,10 +7,15 @@ they run on the whole plan. Roles are judged by their effective rules, built-in 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from eks_access.authz.rbac.attributes import Attributes
-from eks_access.guardrails.describe import binding_subjects, describe_binding, subject_text
+from eks_access.guardrails.describe import (
+    binding_subjects,
+    describe_binding,
+    subject_allow_keys,
+    subject_text,
+)
 from eks_access.guardrails.model import (
     CheckContext,
     Enforcement,
@@ -39,22 +44,26 @@ def _via(bound: BoundRole) -> str:
     return f"{describe_binding(bound.binding)} gives {', '.join(subject_text(bound.binding, s) for s in bound.binding.subjects) or 'no subjects'} {kind}{bound.role.ref} {bound.where}"
 
 
+def _scope_findings(rule: Rule, ctx: CheckContext, grants: Callable[[BoundRole], list[str]],
+                    why: Callable[[BoundRole, list[str]], str]) -> Iterator[Finding]:  # fmt: skip
+    """A finding on each binding reaching kube-system whose role grants something ``grants`` finds."""
+    for bound in reaching_kube_system(ctx):
+        granted = grants(bound)
+        if granted:
+            yield from emit(rule.finding(
+                ctx, bound.binding.origin, why(bound, granted),
+                keys=subject_allow_keys(bound.binding), subjects=binding_subjects(bound.binding),
+            ))  # fmt: skip
+
+
 # --- RBAC-POD-CREATE -----------------------------------------------------------------------
 
 
 def _check_pod_create(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for bound in reaching_kube_system(ctx):
-        granted = allowed_phrases(bound.role.rules, _POD_REQUESTS)
-        if granted:
-            yield from emit(rule.finding(
-                ctx, bound.binding.origin,
-                f"{_via(bound)}, which allows {', '.join(granted)}: a pod started there can run as "
-                "any ServiceAccount of its namespace (kube-system's controllers included) and mount "
-                "the node's filesystem; bind workload rights with RoleBindings in the team's own "
-                "namespaces",
-                keys=[f"{s.kind}:{s.name}" for s in bound.binding.subjects],
-                subjects=binding_subjects(bound.binding),
-            ))  # fmt: skip
+    return _scope_findings(rule, ctx, lambda bound: allowed_phrases(bound.role.rules, _POD_REQUESTS), lambda bound, granted: (
+        f"{_via(bound)}, which allows {', '.join(granted)}: a pod started there can run as "
+        "any ServiceAccount of its namespace (kube-system's controllers included) and mount "
+        "the node's filesystem; bind workload rights with RoleBindings in the team's own namespaces"))  # fmt: skip
 
 
 RBAC_POD_CREATE = Rule(
@@ -92,17 +101,10 @@ def _secret_reads(bound: BoundRole) -> list[str]:
 
 
 def _check_system_secrets(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for bound in reaching_kube_system(ctx):
-        granted = _secret_reads(bound)
-        if granted:
-            yield from emit(rule.finding(
-                ctx, bound.binding.origin,
-                f"{_via(bound)}, which allows {', '.join(granted)} in kube-system: its Secrets hold "
-                "the tokens and keys of the cluster's controllers and add-ons; keep secret access in "
-                "the team's own namespaces (a RoleBinding there), never cluster-wide or in kube-system",
-                keys=[f"{s.kind}:{s.name}" for s in bound.binding.subjects],
-                subjects=binding_subjects(bound.binding),
-            ))  # fmt: skip
+    return _scope_findings(rule, ctx, _secret_reads, lambda bound, granted: (
+        f"{_via(bound)}, which allows {', '.join(granted)} in kube-system: its Secrets hold "
+        "the tokens and keys of the cluster's controllers and add-ons; keep secret access in "
+        "the team's own namespaces (a RoleBinding there), never cluster-wide or in kube-system"))  # fmt: skip
 
 
 RBAC_SYSTEM_SECRETS = Rule(
@@ -131,18 +133,11 @@ def _check_aws_auth(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     mode = ctx.model.authentication_mode
     if mode == API:
         return  # EKS reads aws-auth only in CONFIG_MAP and API_AND_CONFIG_MAP modes
-    for bound in reaching_kube_system(ctx):
-        granted = allowed_phrases(bound.role.rules, _AWS_AUTH_REQUESTS)
-        if granted:
-            yield from emit(rule.finding(
-                ctx, bound.binding.origin,
-                f"{_via(bound)}, which allows {', '.join(granted)} in kube-system while the cluster "
-                f"authenticates through aws-auth ({mode}): a new mapRoles entry maps any IAM role to "
-                "system:masters; manage mappings as access entries (authenticationMode: API) and "
-                "give nobody write access to kube-system ConfigMaps",
-                keys=[f"{s.kind}:{s.name}" for s in bound.binding.subjects],
-                subjects=binding_subjects(bound.binding),
-            ))  # fmt: skip
+    yield from _scope_findings(rule, ctx, lambda bound: allowed_phrases(bound.role.rules, _AWS_AUTH_REQUESTS), lambda bound, granted: (
+        f"{_via(bound)}, which allows {', '.join(granted)} in kube-system while the cluster "
+        f"authenticates through aws-auth ({mode}): a new mapRoles entry maps any IAM role to "
+        "system:masters; manage mappings as access entries (authenticationMode: API) and "
+        "give nobody write access to kube-system ConfigMaps"))  # fmt: skip
 
 
 RBAC_AWS_AUTH = Rule(
@@ -181,7 +176,7 @@ def _check_default_sa(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
             f"{describe_binding(b)} gives {where} {bound.role.ref}{extra}: every pod of the namespace "
             "that names no ServiceAccount runs with it; create a dedicated ServiceAccount for the "
             "workload that needs the rights and bind that instead",
-            keys=[f"ServiceAccount:{s.name}" for s in defaults],
+            keys=subject_allow_keys(b),
             subjects=binding_subjects(b),
             severity=rule.severity if request else rule.advisory_severity,
             enforcement=rule.enforcement if request else Enforcement.ADVISORY,
