@@ -27,6 +27,12 @@ Generated from the rule objects by `python -m eks_access.guardrails.catalog_doc 
   `namespace/name`, IAM name or ARN, or the subject as `Kind:name`) under
   `team-cluster:guardrails: {allow: {<RULE-ID>: [...]}}` in the stack config, and under the
   policy's `allow` in a `--policy-pack-config` file. There is no switch to turn a rule off.
+- **References**: CIS Amazon EKS Benchmark ids as v1.5.0 numbers them (section 4.1 "RBAC and
+  Service Accounts", as aquasecurity/kube-bench `cfg/eks-1.5.0/policies.yaml` lists them); OWASP
+  Kubernetes Top Ten K03 (overly permissive RBAC) and K06 (broken authentication); sections of the
+  Kubernetes "Role Based Access Control Good Practices" page
+  (https://kubernetes.io/docs/concepts/security/rbac-good-practices/); AWS documentation; and the ids
+  of peer scanners that catch the same pattern (kubescape `C-`, checkov `CKV_`).
 - Roles are judged by their **effective** rules for the cluster's Kubernetes version (built-in
   roles and aggregation included), IAM roles by their effective permissions (inline, customer and
   AWS-managed policies within the permissions boundary), never by name.

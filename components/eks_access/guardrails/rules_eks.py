@@ -130,7 +130,7 @@ EKS_MASTERS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("C-0246",),
+    references=("CIS Amazon EKS Benchmark 4.1.7", "OWASP Kubernetes Top Ten K03", "C-0246"),
     check=_check_masters,
 )
 

@@ -168,7 +168,7 @@ RBAC_WILDCARD = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("CKV_K8S_49", "C-0187"),
+    references=("CIS Amazon EKS Benchmark 4.1.3", "CKV_K8S_49", "C-0187"),
     check=_check_wildcard,
 )
 
@@ -206,7 +206,7 @@ RBAC_SECRETS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("C-0015", "CKV2_K8S_5"),
+    references=("CIS Amazon EKS Benchmark 4.1.2", "RBAC good practices: Listing Secrets", "C-0015", "CKV2_K8S_5"),
     check=_check_secrets,
 )
 
@@ -475,7 +475,7 @@ RBAC_CLUSTER_ADMIN = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("C-0035", "C-0185"),
+    references=("CIS Amazon EKS Benchmark 4.1.1", "OWASP Kubernetes Top Ten K03", "C-0035", "C-0185"),
     check=_check_cluster_admin,
 )
 
@@ -595,7 +595,7 @@ SA_AUTOMOUNT = Rule(
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     scope=Scope.STACK,
-    references=("CKV_K8S_38",),
+    references=("CIS Amazon EKS Benchmark 4.1.6", "CKV_K8S_38"),
     check=_check_automount,
 )
 
