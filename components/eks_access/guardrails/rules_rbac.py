@@ -206,7 +206,7 @@ RBAC_SECRETS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("CIS Amazon EKS Benchmark 4.1.2", "RBAC good practices: Listing Secrets", "C-0015", "CKV2_K8S_5"),
+    references=("CIS Amazon EKS Benchmark 4.1.2", "RBAC good practices: Listing secrets", "C-0015", "CKV2_K8S_5"),
     check=_check_secrets,
 )
 
@@ -396,7 +396,8 @@ RBAC_TAKEOVER = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("C-0188", "C-0282"),
+    references=("RBAC good practices: Token request, CSRs and certificate issuing, Control admission webhooks, "
+                "Persistent volume creation", "OWASP Kubernetes Top Ten K03", "C-0188", "C-0282"),
     check=_check_takeover,
 )
 

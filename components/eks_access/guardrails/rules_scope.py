@@ -118,7 +118,7 @@ RBAC_SYSTEM_SECRETS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("CIS Amazon EKS Benchmark 4.1.2", "OWASP Kubernetes Top Ten K03", "RBAC good practices: Listing Secrets"),
+    references=("CIS Amazon EKS Benchmark 4.1.2", "OWASP Kubernetes Top Ten K03", "RBAC good practices: Listing secrets"),
     check=_check_system_secrets,
 )
 
@@ -195,7 +195,8 @@ RBAC_DEFAULT_SA = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("CIS Amazon EKS Benchmark 4.1.5", "OWASP Kubernetes Top Ten K03"),
+    references=("CIS Amazon EKS Benchmark 4.1.5", "OWASP Kubernetes Top Ten K03",
+                "RBAC good practices: Minimize distribution of privileged tokens"),
     check=_check_default_sa,
     also_advisory=True,
     advisory_severity=Severity.MEDIUM,
