@@ -29,7 +29,8 @@ Generated from the rule objects by `python -m eks_access.guardrails.catalog_doc 
   policy's `allow` in a `--policy-pack-config` file. There is no switch to turn a rule off.
 - **References**: CIS Amazon EKS Benchmark ids as v1.5.0 numbers them (section 4.1 "RBAC and
   Service Accounts", as aquasecurity/kube-bench `cfg/eks-1.5.0/policies.yaml` lists them); OWASP
-  Kubernetes Top Ten K03 (overly permissive RBAC) and K06 (broken authentication); sections of the
+  Kubernetes Top Ten 2022 K03 (overly permissive RBAC configurations) and K06 (broken authentication
+  mechanisms); sections of the
   Kubernetes "Role Based Access Control Good Practices" page
   (https://kubernetes.io/docs/concepts/security/rbac-good-practices/); AWS documentation; and the ids
   of peer scanners that catch the same pattern (kubescape `C-`, checkov `CKV_`).

@@ -2,7 +2,7 @@
 
 Every identity mapping of the model is judged by the same code, whatever declared it: aws-auth
 ``mapRoles``/``mapUsers``/``mapAccounts``, pulumi-eks ``roleMappings``/``userMappings``/
-``accessEntries``, and EKS access entries (OWASP Kubernetes Top Ten K06). What EKS or
+``accessEntries``, and EKS access entries (OWASP Kubernetes Top Ten 2022 K06). What EKS or
 pulumi-eks create on their own (implicit records, node instance roles) and pulumi-eks children
 whose parent already states the same facts are not judged here.
 """
@@ -130,7 +130,7 @@ EKS_MASTERS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("CIS Amazon EKS Benchmark 4.1.7", "OWASP Kubernetes Top Ten K03", "C-0246"),
+    references=("CIS Amazon EKS Benchmark 4.1.7", "OWASP Kubernetes Top Ten 2022 K03", "C-0246"),
     check=_check_masters,
 )
 
@@ -201,7 +201,7 @@ EKS_CLUSTER_ADMIN_POLICY = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
     references=("https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html",
-                "CIS Amazon EKS Benchmark 4.1.1", "OWASP Kubernetes Top Ten K03"),
+                "CIS Amazon EKS Benchmark 4.1.1", "OWASP Kubernetes Top Ten 2022 K03"),
     check=_check_cluster_admin_policy,
     also_advisory=True,
     advisory_severity=Severity.MEDIUM,
@@ -286,7 +286,7 @@ EKS_NO_IAM_USERS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html", "OWASP Kubernetes Top Ten K06"),
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html", "OWASP Kubernetes Top Ten 2022 K06"),
     check=_check_no_iam_users,
     also_advisory=True,
     advisory_severity=Severity.MEDIUM,
@@ -353,7 +353,7 @@ EKS_USERNAME_TEMPLATE = Rule(
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html", "OWASP Kubernetes Top Ten K06"),
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html", "OWASP Kubernetes Top Ten 2022 K06"),
     check=_check_username,
     also_advisory=True,
 )

@@ -164,7 +164,7 @@ IAM_TRUST_CROSS_ACCOUNT = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html",
-                "OWASP Kubernetes Top Ten K06", "CKV_AWS_61"),
+                "OWASP Kubernetes Top Ten 2022 K06", "CKV_AWS_61"),
     check=_check_trust_cross_account,
 )
 
@@ -263,7 +263,7 @@ IAM_IRSA_COND = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html", "OWASP Kubernetes Top Ten K06"),
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html", "OWASP Kubernetes Top Ten 2022 K06"),
     check=_check_irsa,
 )
 

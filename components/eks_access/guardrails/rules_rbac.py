@@ -1,4 +1,4 @@
-"""Kubernetes RBAC guardrails (OWASP Kubernetes Top Ten K03: overly permissive RBAC).
+"""Kubernetes RBAC guardrails (OWASP Kubernetes Top Ten 2022 K03: overly permissive RBAC).
 
 Content rules judge the EFFECTIVE rules (aggregation resolved) of every Role/ClusterRole the
 plan declares, and of every built-in role a plan binding grants cluster-wide or in kube-system:
@@ -251,7 +251,7 @@ RBAC_EXEC = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("OWASP Kubernetes Top Ten K03", "RBAC good practices: Access to proxy subresource of Nodes",
+    references=("OWASP Kubernetes Top Ten 2022 K03", "RBAC good practices: Access to proxy subresource of Nodes",
                 "C-0002", "C-0063"),
     check=_check_exec,
 )
@@ -346,7 +346,7 @@ RBAC_ESCALATE = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("CIS Amazon EKS Benchmark 4.1.8", "OWASP Kubernetes Top Ten K03",
+    references=("CIS Amazon EKS Benchmark 4.1.8", "OWASP Kubernetes Top Ten 2022 K03",
                 "RBAC good practices: Escalate verb, Bind verb, Impersonate verb",
                 "C-0191", "CKV_K8S_157", "CKV_K8S_158"),
     check=_check_escalate,
@@ -397,7 +397,7 @@ RBAC_TAKEOVER = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
     references=("RBAC good practices: Token request, CSRs and certificate issuing, Control admission webhooks, "
-                "Persistent volume creation", "OWASP Kubernetes Top Ten K03", "C-0188", "C-0282"),
+                "Persistent volume creation", "OWASP Kubernetes Top Ten 2022 K03", "C-0188", "C-0282"),
     check=_check_takeover,
 )
 
@@ -433,7 +433,7 @@ RBAC_SERVICES_STATUS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("CVE-2020-8554", "https://github.com/kubernetes/kubernetes/issues/97076", "OWASP Kubernetes Top Ten K03"),
+    references=("CVE-2020-8554", "https://github.com/kubernetes/kubernetes/issues/97076", "OWASP Kubernetes Top Ten 2022 K03"),
     check=_check_services_status,
 )
 
@@ -476,7 +476,7 @@ RBAC_CLUSTER_ADMIN = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("CIS Amazon EKS Benchmark 4.1.1", "OWASP Kubernetes Top Ten K03", "C-0035", "C-0185"),
+    references=("CIS Amazon EKS Benchmark 4.1.1", "OWASP Kubernetes Top Ten 2022 K03", "C-0035", "C-0185"),
     check=_check_cluster_admin,
 )
 

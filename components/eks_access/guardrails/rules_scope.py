@@ -80,7 +80,7 @@ RBAC_POD_CREATE = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("CIS Amazon EKS Benchmark 4.1.4", "OWASP Kubernetes Top Ten K03",
+    references=("CIS Amazon EKS Benchmark 4.1.4", "OWASP Kubernetes Top Ten 2022 K03",
                 "RBAC good practices: Workload creation", "KubiScan: create pods"),
     check=_check_pod_create,
 )
@@ -118,7 +118,7 @@ RBAC_SYSTEM_SECRETS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("CIS Amazon EKS Benchmark 4.1.2", "OWASP Kubernetes Top Ten K03", "RBAC good practices: Listing secrets"),
+    references=("CIS Amazon EKS Benchmark 4.1.2", "OWASP Kubernetes Top Ten 2022 K03", "RBAC good practices: Listing secrets"),
     check=_check_system_secrets,
 )
 
@@ -154,7 +154,7 @@ RBAC_AWS_AUTH = Rule(
     scope=Scope.STACK,
     references=("https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html",
                 "https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html",
-                "OWASP Kubernetes Top Ten K03"),
+                "OWASP Kubernetes Top Ten 2022 K03"),
     check=_check_aws_auth,
 )
 
@@ -195,7 +195,7 @@ RBAC_DEFAULT_SA = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("CIS Amazon EKS Benchmark 4.1.5", "OWASP Kubernetes Top Ten K03",
+    references=("CIS Amazon EKS Benchmark 4.1.5", "OWASP Kubernetes Top Ten 2022 K03",
                 "RBAC good practices: Minimize distribution of privileged tokens"),
     check=_check_default_sa,
     also_advisory=True,

@@ -228,7 +228,7 @@ IAM_WORKLOAD_ESCALATION = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("OWASP Kubernetes Top Ten K06", "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+    references=("OWASP Kubernetes Top Ten 2022 K06", "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
                 "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
                 "cloudsplaining: PrivilegeEscalation"),
     check=_check_escalation,
@@ -262,7 +262,7 @@ IAM_WORKLOAD_SECRETS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("OWASP Kubernetes Top Ten K06", "cloudsplaining: CredentialsExposure",
+    references=("OWASP Kubernetes Top Ten 2022 K06", "cloudsplaining: CredentialsExposure",
                 "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html"),
     check=_check_secrets,
 )
@@ -294,7 +294,7 @@ IAM_WORKLOAD_EKS_ACCESS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("OWASP Kubernetes Top Ten K06", "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html"),
+    references=("OWASP Kubernetes Top Ten 2022 K06", "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html"),
     check=_check_eks_access,
 )
 
