@@ -98,3 +98,38 @@ def test_check_cli_reports_each_pattern(case: Case, capsys: pytest.CaptureFixtur
         assert fragment in f["message"]
     mandatory = any(f["enforcement"] == "mandatory" for f in json.loads(out))
     assert (code, err) == (1 if mandatory else 0, "")
+
+
+EXACT = {
+    "pod-create-cluster-wide": (
+        "ClusterRoleBinding 'deployer' gives Group ci ClusterRole deployer cluster-wide, which allows create "
+        "deployments.apps: a pod started there can run as any ServiceAccount of its namespace (kube-system's "
+        "controllers included) and mount the node's filesystem; bind workload rights with RoleBindings in the "
+        "team's own namespaces"),
+    "aws-auth-writable": (
+        "RoleBinding 'kube-system/cm-editor' gives Group platform Role kube-system/cm-editor in namespace "
+        "kube-system, which allows update configmaps 'aws-auth', patch configmaps 'aws-auth' in kube-system while "
+        "the cluster authenticates through aws-auth (API_AND_CONFIG_MAP): a new mapRoles entry maps any IAM role "
+        "to system:masters; manage mappings as access entries (authenticationMode: API) and give nobody write "
+        "access to kube-system ConfigMaps"),
+    "workload-eks-access-management": (
+        "workload role 'App' can manage cluster access: eks:CreateAccessEntry, eks:AssociateAccessPolicy; a pod "
+        "with it can give any principal (itself included) AmazonEKSClusterAdminPolicy; manage access entries from "
+        "the deployment pipeline, never from a workload"),
+    "trust-cross-account": (
+        "role 'Partner' trust policy Statement[0] trusts arn:aws:iam::444455556666:role/Deployer (account "
+        "444455556666), outside the stack's account 111122223333: whoever controls that account decides who "
+        "becomes this role; trust principals of this account, or allow-list the account if the cross-account "
+        "access is deliberate"),
+    "creator-admin": (
+        "whoever runs `pulumi up` (arn:aws:iam::111122223333:user/deployer) is a hidden cluster admin: EKS creates "
+        "this AmazonEKSClusterAdminPolicy entry for the cluster creator (pulumi-eks sets "
+        "bootstrapClusterCreatorAdminPermissions); declare explicit break-glass admins in cluster.admins and delete "
+        "the creator's access entry after the first deploy"),
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(EXACT))
+def test_exact_messages(case_id: str) -> None:
+    case = next(c for c in ISSUE_11_CASES if c.id == case_id)
+    assert [f.message for f in run_checks(case.records) if f.rule == case.rule] == [EXACT[case_id]]
