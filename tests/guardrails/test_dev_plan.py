@@ -73,3 +73,21 @@ def test_team_mapped_to_system_masters_is_mandatory() -> None:
     ]
     assert "roleMappings[1] (arn:aws:iam::111122223333:role/EKSOperators) is mapped to system:masters" in masters[0].message
     assert "EKS-AUTHMODE" in {f.rule for f in found}
+
+
+def test_readme_examples_have_no_mandatory_finding() -> None:
+    """The README's stack config and library snippet are the safe configs users copy."""
+    import re
+
+    import yaml
+
+    from eks_access.offline import FakeCloud, run_program
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    stack_yaml = text.split("## Stack config", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    found = run_checks(_plan(yaml.safe_load(stack_yaml)["config"]))
+    assert [f for f in found if f.enforcement is Enforcement.MANDATORY] == []
+    assert {f.rule for f in found} >= {"EKS-CLUSTER-ADMIN-POLICY", "EKS-NO-IAM-USERS"}  # break-glass, mapped IAM user
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", text, flags=re.S) if "TeamAccess" in b]
+    snippet = run_program(lambda: exec(block, {}), config={}, cloud=FakeCloud(region="ap-northeast-2")).resources
+    assert [f for f in run_checks(list(snippet)) if f.enforcement is Enforcement.MANDATORY] == []
