@@ -31,6 +31,7 @@ POD_IDENTITY_TRUST = {"Effect": "Allow", "Principal": {"Service": "pods.eks.amaz
                       "Action": ["sts:AssumeRole", "sts:TagSession"]}  # fmt: skip
 DEPLOYER = user_arn("deployer")
 FOREIGN = "arn:aws:iam::444455556666:role/Deployer"
+FOREIGN_PROVIDER = "arn:aws:iam::444455556666:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/OTHER"
 UNKNOWN_MANAGED = "arn:aws:iam::aws:policy/EksAccessTestPolicyNobodyShips"
 
 
@@ -231,6 +232,11 @@ ISSUE_11_CASES = [
          [iam_role("partner-role", "Partner", [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                 "Principal": {"AWS": role_arn("Deployer")}}])],
          "444455556666"),
+    Case("trust-cross-account-oidc-provider", "IAM-TRUST-CROSS-ACCOUNT",
+         [iam_role("app-role", "App", [{**irsa_statement(), "Principal": {"Federated": FOREIGN_PROVIDER}}])],
+         [("app-role", "mandatory", f"trusts {FOREIGN_PROVIDER} (account 444455556666), outside the stack's account")],
+         [iam_role("app-role", "App", [irsa_statement()])],
+         FOREIGN_PROVIDER),
     Case("access-policy-admin-cluster-scope", "EKS-CLUSTER-ADMIN-POLICY",
          [access_policy("ops-admin-policy", role_arn("Ops"), "AmazonEKSAdminPolicy")],
          [("ops-admin-policy", "mandatory",
