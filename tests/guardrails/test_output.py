@@ -133,3 +133,23 @@ EXACT = {
 def test_exact_messages(case_id: str) -> None:
     case = next(c for c in ISSUE_11_CASES if c.id == case_id)
     assert [f.message for f in run_checks(case.records) if f.rule == case.rule] == [EXACT[case_id]]
+
+
+def test_markdown_fits_a_github_comment() -> None:
+    found = run_checks(EDIT_EVERYWHERE.records) * 10  # many findings
+    full = render_markdown(found)
+    assert len(full) > 6000
+    without_details = render_markdown(found, limit=len(full) - 1)
+    assert "<details>" not in without_details and without_details.count("\n| mandatory |") == len(found)
+    short = render_markdown(found, limit=6000)
+    shown = short.count("\n| mandatory |")
+    assert len(short) <= 6000 and 0 < shown < len(found)
+    assert short.endswith(f"\n{len(found) - shown} more findings not shown (a GitHub comment holds 65536 characters); "
+                          "run `eks-access check --format sarif` or `--format json` for all of them.\n")
+
+
+def test_markdown_default_limit_is_githubs() -> None:
+    found = run_checks(EDIT_EVERYWHERE.records) * 300
+    text = render_markdown(found)
+    assert 60000 < len(text) <= 65536
+    assert "more findings not shown" in text
