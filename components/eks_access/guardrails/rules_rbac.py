@@ -134,6 +134,16 @@ def _judged_roles(ctx: CheckContext) -> Iterator[Judged]:
             )
 
 
+def _content_findings(rule: Rule, ctx: CheckContext, targets: Sequence[tuple[str, str, tuple[str, ...] | None]],
+                      why: str, skip_named: bool = False) -> Iterator[Finding]:  # fmt: skip
+    """``<role> grants <verb resource, ...>: <why>`` for each judged role granting any target."""
+    for item in judged_roles(ctx):
+        granted = _grants(item.rules, targets, skip_named=skip_named)
+        if granted:
+            yield from emit(rule.finding(ctx, item.origin, f"{item.text} grants {', '.join(granted)}: {why}",
+                                         subjects=item.subjects))  # fmt: skip
+
+
 # --- RBAC-WILDCARD -------------------------------------------------------------------------
 
 
@@ -177,20 +187,9 @@ RBAC_WILDCARD = Rule(
 
 
 def _check_secrets(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for item in judged_roles(ctx):
-        granted = _grants(item.rules, [("", "secrets", READ_VERBS)], skip_named=True)
-        if not granted:
-            continue
-        yield from emit(
-            rule.finding(
-                ctx,
-                item.origin,
-                f"{item.text} grants {', '.join(granted)}: every Secret in scope "
-                "(ServiceAccount tokens, credentials) becomes readable; name the few Secrets "
-                "needed with resourceNames, or use IRSA / Pod Identity instead of stored secrets",
-                subjects=item.subjects,
-            )
-        )
+    return _content_findings(rule, ctx, [("", "secrets", READ_VERBS)], (
+        "every Secret in scope (ServiceAccount tokens, credentials) becomes readable; name the few "
+        "Secrets needed with resourceNames, or use IRSA / Pod Identity instead of stored secrets"), skip_named=True)
 
 
 RBAC_SECRETS = Rule(
@@ -223,20 +222,9 @@ _EXEC_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
 
 
 def _check_exec(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for item in judged_roles(ctx):
-        granted = _grants(item.rules, _EXEC_TARGETS)
-        if not granted:
-            continue
-        yield from emit(
-            rule.finding(
-                ctx,
-                item.origin,
-                f"{item.text} grants {', '.join(granted)}: a shell in a pod (or the "
-                "kubelet API through nodes/proxy) carries the pod's ServiceAccount and cloud "
-                "credentials; give debugging access through a separate, allow-listed role",
-                subjects=item.subjects,
-            )
-        )
+    return _content_findings(rule, ctx, _EXEC_TARGETS, (
+        "a shell in a pod (or the kubelet API through nodes/proxy) carries the pod's ServiceAccount "
+        "and cloud credentials; give debugging access through a separate, allow-listed role"))
 
 
 RBAC_EXEC = Rule(
@@ -368,20 +356,9 @@ _TAKEOVER_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
 
 
 def _check_takeover(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for item in judged_roles(ctx):
-        granted = _grants(item.rules, _TAKEOVER_TARGETS)
-        if not granted:
-            continue
-        yield from emit(
-            rule.finding(
-                ctx,
-                item.origin,
-                f"{item.text} grants {', '.join(granted)}: each of these mints "
-                "credentials, approves certificates, intercepts every API write or mounts host "
-                "paths; keep them to cluster operators through a separate, allow-listed role",
-                subjects=item.subjects,
-            )
-        )
+    return _content_findings(rule, ctx, _TAKEOVER_TARGETS, (
+        "each of these mints credentials, approves certificates, intercepts every API write or "
+        "mounts host paths; keep them to cluster operators through a separate, allow-listed role"))
 
 
 RBAC_TAKEOVER = Rule(
@@ -408,17 +385,10 @@ _STATUS_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (("", "se
 
 
 def _check_services_status(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
-    for item in judged_roles(ctx):
-        granted = _grants(item.rules, _STATUS_TARGETS)
-        if granted:
-            yield from emit(rule.finding(
-                ctx, item.origin,
-                f"{item.text} grants {', '.join(granted)}: setting a LoadBalancer's "
-                "status.loadBalancer.ingress IP makes kube-proxy send cluster traffic for that IP to "
-                "the service (CVE-2020-8554, man in the middle); only the cloud load-balancer "
-                "controller writes service status, grant services get/update instead",
-                subjects=item.subjects,
-            ))  # fmt: skip
+    return _content_findings(rule, ctx, _STATUS_TARGETS, (
+        "setting a LoadBalancer's status.loadBalancer.ingress IP makes kube-proxy send cluster "
+        "traffic for that IP to the service (CVE-2020-8554, man in the middle); only the cloud "
+        "load-balancer controller writes service status, grant services get/update instead"))
 
 
 RBAC_SERVICES_STATUS = Rule(
