@@ -16,6 +16,7 @@ from eks_access.kubedata import (
     bootstrap_policy,
     normalize_version,
 )
+from eks_access.kubedata.bootstrap import COMPILED_FILE, compiled_json, parse_golden_files
 from eks_access.kubedata.versions import index
 
 BOOTSTRAP_FILES = {
@@ -39,11 +40,22 @@ def test_release_recorded_for_1_20() -> None:
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_the_compiled_file_is_exactly_the_golden_yaml(version: str) -> None:
+    """bootstrap.json is derived: byte-equal to compiling the vendored YAML, so it adds no fact."""
+    folder = resources.files("eks_access.kubedata").joinpath("data", version)
+    assert folder.joinpath(COMPILED_FILE).read_text(encoding="utf-8") == compiled_json(version)
+    loaded = bootstrap_policy(version)
+    golden = parse_golden_files(version)
+    assert list(loaded.cluster_roles) == golden["cluster_roles"]
+    assert list(loaded.role_bindings) == golden["role_bindings"]
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
 def test_every_file_matches_its_recorded_hash(version: str) -> None:
     files = index()[version]["files"]
     assert set(files) == {*BOOTSTRAP_FILES, "api-resources.json"}
     folder = resources.files("eks_access.kubedata").joinpath("data", version)
-    on_disk = {p.name for p in folder.iterdir()}
+    on_disk = {p.name for p in folder.iterdir()} - {COMPILED_FILE}
     assert on_disk == set(files), "a file in the version folder is not recorded in index.json"
     for name, digest in files.items():
         assert hashlib.sha256(folder.joinpath(name).read_bytes()).hexdigest() == digest, name

@@ -8,6 +8,7 @@ writes; the e2e tests compare them with a live server of the same release as wel
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -31,6 +32,16 @@ CLUSTER_ROLE_FILES = ("cluster-roles.yaml", "controller-roles.yaml")
 CLUSTER_ROLE_BINDING_FILES = ("cluster-role-bindings.yaml", "controller-role-bindings.yaml")
 ROLE_FILES = ("namespace-roles.yaml",)
 ROLE_BINDING_FILES = ("namespace-role-bindings.yaml",)
+#: The four fields above as JSON, compiled from the golden YAML files by :func:`compiled_json`
+#: (``python -m eks_access.kubedata.bootstrap``). Loading it is ~50x faster than parsing the YAML,
+#: which keeps warm CLI answers fast; tests/kubedata asserts it is exactly what the YAML holds.
+COMPILED_FILE = "bootstrap.json"
+_FIELDS = {
+    "cluster_roles": CLUSTER_ROLE_FILES,
+    "cluster_role_bindings": CLUSTER_ROLE_BINDING_FILES,
+    "roles": ROLE_FILES,
+    "role_bindings": ROLE_BINDING_FILES,
+}
 
 
 @dataclass(frozen=True)
@@ -64,19 +75,36 @@ def bootstrap_policy(version: str) -> BootstrapPolicy:
 @cache
 def _load(minor: str) -> BootstrapPolicy:
     entry = index()[minor]
+    compiled = resources.files(DATA_PACKAGE).joinpath("data", minor, COMPILED_FILE)
+    fields = json.loads(compiled.read_text(encoding="utf-8")) if compiled.is_file() else parse_golden_files(minor)
     return BootstrapPolicy(
         version=minor,
         source=f"{entry['repository']} {entry['tag']} ({entry['commit']}) {entry['path']}",
-        cluster_roles=_items(minor, CLUSTER_ROLE_FILES),
-        cluster_role_bindings=_items(minor, CLUSTER_ROLE_BINDING_FILES),
-        roles=_items(minor, ROLE_FILES),
-        role_bindings=_items(minor, ROLE_BINDING_FILES),
+        **{name: tuple(fields[name]) for name in _FIELDS},
     )
 
 
-def _items(minor: str, files: tuple[str, ...]) -> tuple[Manifest, ...]:
+def parse_golden_files(minor: str) -> dict[str, list[Manifest]]:
+    """The vendored golden YAML files of ``minor``, parsed: the source of truth of this module."""
+    return {name: _items(minor, files) for name, files in _FIELDS.items()}
+
+
+def compiled_json(minor: str) -> str:
+    """The text of :data:`COMPILED_FILE` for ``minor``."""
+    return json.dumps(parse_golden_files(minor), indent=None, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def _items(minor: str, files: tuple[str, ...]) -> list[Manifest]:
     out: list[Manifest] = []
     for name in files:
         text = resources.files(DATA_PACKAGE).joinpath("data", minor, name).read_text(encoding="utf-8")
         out.extend(yaml.load(text, Loader=_Loader).get("items") or [])
-    return tuple(out)
+    return out
+
+
+if __name__ == "__main__":  # regenerate the compiled files after vendoring a release
+    from pathlib import Path
+
+    for version in index():
+        target = Path(__file__).parent / "data" / version / COMPILED_FILE
+        target.write_text(compiled_json(version), encoding="utf-8")
