@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.eks-access-installed
 
-.PHONY: plan test lint clean
+.PHONY: plan test lint e2e clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# Optional, never in CI: the analyzer against a real kube-apiserver (tests/e2e, README
+# "Verifying against a real API server"). Needs etcd, kube-apiserver and kube-controller-manager in
+# KUBEBUILDER_ASSETS; fails (never skips) without them.
+e2e: $(STAMP)
+	@test -n "$$KUBEBUILDER_ASSETS" || { echo "make e2e: KUBEBUILDER_ASSETS is not set (bash ../shared/tools/kube-apiserver/setup.sh prints it)" >&2; exit 2; }
+	@for b in etcd kube-apiserver kube-controller-manager; do test -x "$$KUBEBUILDER_ASSETS/$$b" || { echo "make e2e: $$KUBEBUILDER_ASSETS/$$b is missing" >&2; exit 2; }; done
+	$(BIN)/python -m pytest -o addopts="-ra -p no:warnings" -s tests/e2e
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

@@ -32,3 +32,11 @@ def by_name(resources: list[dict[str, Any]], name: str) -> dict[str, Any]:
     matches = [r for r in resources if r["name"] == name]
     assert len(matches) == 1, f"expected one resource named {name}, found {len(matches)}"
     return matches[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_plan_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """CLI tests share one plan cache of their own, never the user's ~/.cache."""
+    import os
+
+    os.environ["EKS_ACCESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("plan-cache"))

@@ -17,13 +17,14 @@ def test_readme_snippet_declares_the_worked_example() -> None:
     records = run_program(lambda: exec(blocks[0], {}), config={}, cloud=FakeCloud(region="ap-northeast-2")).resources
     by_name = {r["name"]: r for r in records}
     assert by_name["developers-role"]["inputs"]["name"] == "EKSMyExampleViewer"
-    assert by_name["developers-member-dev1"]["inputs"] == {"user": "dev1", "groups": ["Developers"]}
-    assert by_name["developers-crb-view"]["inputs"]["roleRef"]["name"] == "view"
+    assert by_name["developers-member/dev1"]["inputs"] == {"user": "dev1", "groups": ["Developers"]}
+    assert by_name["developers-crb/view"]["inputs"]["roleRef"]["name"] == "view"
     assert by_name["developers-access-entry"]["inputs"]["userName"] == "developer"
-    trust = json.loads(by_name["my-sa-role"]["inputs"]["assumeRolePolicy"])["Statement"][0]
+    trust = json.loads(by_name["default/my-sa-role"]["inputs"]["assumeRolePolicy"])["Statement"][0]
     assert trust["Condition"]["StringEquals"]["oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"] == (
         "system:serviceaccount:default:my-sa")
-    assert by_name["my-sa-managed-0"]["inputs"]["policyArn"] == "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    assert by_name["default/my-sa-policy/aws/AmazonS3ReadOnlyAccess"]["inputs"]["policyArn"] == (
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
 
 
 def test_readme_can_i_sample_is_what_the_analyzer_prints(dev_plan_resources: list[dict[str, object]]) -> None:

@@ -16,9 +16,9 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "TeamAccess": "eks_access.components.team",
-    "TeamAccessArgs": "eks_access.components.team",
+    "TeamAccessArgs": "eks_access.components.team_args",
     "WorkloadIdentity": "eks_access.components.workload",
-    "WorkloadIdentityArgs": "eks_access.components.workload",
+    "WorkloadIdentityArgs": "eks_access.components.workload_args",
     "ClusterOidcProvider": "eks_access.components.oidc",
     "ClusterOidcProviderArgs": "eks_access.components.oidc",
 }

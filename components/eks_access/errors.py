@@ -22,3 +22,28 @@ class SpecError(EksAccessError):
 
 class UsageError(EksAccessError):
     """Invalid command-line argument or analyzer query (principal, verb, resource syntax)."""
+
+
+def one_line(text: str, limit: int = 1000) -> str:
+    """``text`` safe to print as one line: control characters, lone surrogates and other
+    non-printable characters escaped (``\\n``, ``\\x01``, ``\\ud800``), long text shortened.
+
+    Every user-facing message passes through here, so a key name with a newline or a value
+    with a raw control character can neither split an error line nor crash the printing.
+    """
+    out: list[str] = []
+    for c in text:
+        if c.isprintable():
+            out.append(c)
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif ord(c) < 0x100:
+            out.append(f"\\x{ord(c):02x}")
+        elif ord(c) < 0x10000:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(f"\\U{ord(c):08x}")
+    result = "".join(out)
+    return result if len(result) <= limit else result[: limit - 3] + "..."

@@ -52,7 +52,7 @@ def team(name: str, group: str, members: list[str], role: str, username: str, k8
             {"arn": f"arn:aws:iam::{ACCOUNT}:group/{group}", "name": group}),
     ]
     out += [
-        rec("aws:iam/userGroupMembership:UserGroupMembership", f"{name}-member-{m}",
+        rec("aws:iam/userGroupMembership:UserGroupMembership", f"{name}-member/{m}",
             {"user": m, "groups": [group]}, name)
         for m in members
     ]

@@ -21,7 +21,7 @@ def test_dev1_lists_pods_with_four_hop_chain(plan: list[dict[str, Any]]) -> None
     assert rc == 0
     assert out.splitlines() == [
         f"yes: {DEV1} can list pods in namespace default",
-        "  1. IAM user dev1 is a member of IAM group Developers (developers-member-dev1)",
+        "  1. IAM user dev1 is a member of IAM group Developers (developers-member/dev1)",
         "  2. group Developers may assume role EKSMyExampleViewer (policy developers-assume-role); "
         "trust: account root; condition: session name must equal dev1",
         "  3. role EKSMyExampleViewer maps to Kubernetes user developer, groups [developers] "

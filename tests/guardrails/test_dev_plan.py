@@ -57,7 +57,7 @@ def test_team_mapped_to_system_masters_is_mandatory() -> None:
     # the mapping itself, and the team's binding that names system:masters as its subject
     assert [(f.resource, f.enforcement) for f in masters] == [
         ("myeks", Enforcement.MANDATORY),
-        ("operators-crb-pod-node-reader", Enforcement.MANDATORY),
+        ("operators-crb/pod-node-reader", Enforcement.MANDATORY),
     ]
     assert "roleMappings[1] (arn:aws:iam::111122223333:role/EKSOperators) is mapped to system:masters" in masters[0].message
     assert "EKS-AUTHMODE" in {f.rule for f in found}

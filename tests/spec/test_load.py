@@ -467,7 +467,7 @@ def test_team_defaults() -> None:
 def test_cluster_defaults() -> None:
     spec = load_stack({"cluster": {"name": "myeks"}})
     assert spec.account_id is None  # no accountId: the deploying credentials' account
-    assert spec.region == "us-east-1"
+    assert spec.region is None  # no aws:region: the provider's own resolution, never a silent us-east-1
     assert spec.cluster.authentication_mode == "API"
     assert (spec.cluster.node_group.min_size, spec.cluster.node_group.desired_size, spec.cluster.node_group.max_size) == (1, 2, 3)
     assert spec.teams == () and spec.workloads == () and spec.users == ()
@@ -489,8 +489,8 @@ def test_workload_defaults() -> None:
 
 
 def test_workload_default_role_name_is_cut_to_64() -> None:
-    w = load(workload(serviceAccount="s" * 80)).workloads[0]
-    assert w.role_name == ("myeks-default-" + "s" * 80)[:64]
+    w = load(workload(serviceAccount="s" * 55)).workloads[0]
+    assert w.role_name == ("myeks-default-" + "s" * 55)[:64]
     assert len(w.role_name) == 64
 
 
@@ -626,13 +626,13 @@ def test_yaml_syntax_error_has_line_number(tmp_path: Path) -> None:
     with pytest.raises(ConfigFileError) as info:
         load_stack_file(file)
     message = str(info.value)
-    assert message.startswith(f"{file}: YAML syntax error: line 4, column ")
+    assert message.startswith(f"{file}: line 4: YAML syntax error: column ")
     assert info.value.path == ""
 
 
 def test_yaml_tab_indentation_error_has_line_number(tmp_path: Path) -> None:
     file = write(tmp_path, "config:\n  aws:region: us-east-1\n\tteam-cluster:cluster: {name: x}\n")
-    with pytest.raises(ConfigFileError, match=r"YAML syntax error: line 3, column 1: "):
+    with pytest.raises(ConfigFileError, match=r"line 3: YAML syntax error: column 1: "):
         read_config_file(file)
 
 
@@ -683,7 +683,7 @@ def test_unknown_project_key_in_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigFileError) as info:
         load_stack_file(file)
     assert info.value.path == "team-cluster:tems"
-    assert str(info.value).startswith(f"{file}: team-cluster:tems: unknown config key")
+    assert str(info.value).startswith(f"{file}: line 3: team-cluster:tems: unknown config key")
 
 
 def test_spec_error_in_file_is_namespaced(tmp_path: Path) -> None:
@@ -692,7 +692,7 @@ def test_spec_error_in_file_is_namespaced(tmp_path: Path) -> None:
     with pytest.raises(ConfigFileError) as info:
         load_stack_file(file)
     assert info.value.path == "team-cluster:teams[0].roleName"
-    assert str(info.value) == (f"{file}: team-cluster:teams[0].roleName: 'bad role' is not a valid IAM role name "
+    assert str(info.value) == (f"{file}: line 4: team-cluster:teams[0].roleName: 'bad role' is not a valid IAM role name "
                                "(1-64 characters of letters, digits and +=,.@_-)")
 
 
@@ -725,5 +725,4 @@ def test_duplicate_yaml_key_is_refused(tmp_path: Path) -> None:
                            "  team-cluster:teams:\n    - {name: ops, roleName: Ops}\n")
     with pytest.raises(ConfigFileError) as info:
         load_stack_file(file)
-    assert str(info.value) == (f"{file}: YAML syntax error: line 5, column 3: "
-                               "duplicate key 'team-cluster:teams' (first at line 3)")
+    assert str(info.value) == f"{file}: line 5: team-cluster:teams: duplicate key 'team-cluster:teams' (first at line 3)"

@@ -15,7 +15,8 @@ from parliament import analyze_policy_string
 
 from eks_access.cli import main
 from eks_access.offline import ProgramResult, plan_config
-from eks_access.plan.files import iam_documents, manifests, write_plan
+from eks_access.plan.files import iam_documents, manifests
+from eks_access.plan.output import write_plan
 
 ACCOUNT = "111122223333"
 KUBERNETES_VERSION = "1.37.0"
@@ -30,7 +31,7 @@ def test_dev_stack_registers_what_it_declares(dev_plan_resources: list[dict[str,
     assert top == Counter({
         "eks-access:index:TeamAccess": 2, "eks-access:index:WorkloadIdentity": 4, "eks:index:Cluster": 1,
         "eks:index:ManagedNodeGroup": 1, "aws:iam/role:Role": 1, "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 3,
-        "pulumi:providers:kubernetes": 1, "kubernetes:core/v1:Namespace": 2,
+        "pulumi:providers:kubernetes": 1, "kubernetes:core/v1:Namespace": 2, "awsx:ec2:Vpc": 1, "aws:eks/addon:Addon": 1,
     })
     assert types_under(dev_plan_resources, "developers") == Counter({
         "Group": 1, "UserGroupMembership": 1, "Role": 1, "GroupPolicy": 1, "RolePolicy": 1, "AccessEntry": 1, "ClusterRoleBinding": 1,
@@ -39,10 +40,10 @@ def test_dev_stack_registers_what_it_declares(dev_plan_resources: list[dict[str,
         "Group": 1, "UserGroupMembership": 1, "Role": 1, "GroupPolicy": 1, "RolePolicy": 1, "AccessEntry": 1,
         "ClusterRole": 1, "ClusterRoleBinding": 1,
     })
-    assert types_under(dev_plan_resources, "default-my-sa") == Counter({"Role": 1, "RolePolicyAttachment": 1, "ServiceAccount": 1})
-    assert types_under(dev_plan_resources, "default-reporter") == Counter(
+    assert types_under(dev_plan_resources, "default/my-sa") == Counter({"Role": 1, "RolePolicyAttachment": 1, "ServiceAccount": 1})
+    assert types_under(dev_plan_resources, "default/reporter") == Counter(
         {"Role": 1, "RolePolicyAttachment": 1, "ServiceAccount": 1, "PodIdentityAssociation": 1})
-    assert types_under(dev_plan_resources, "dev-team-dev-k8s") == Counter({"Role": 2, "ServiceAccount": 1, "RoleBinding": 1})
+    assert types_under(dev_plan_resources, "dev-team/dev-k8s") == Counter({"Role": 2, "ServiceAccount": 1, "RoleBinding": 1})
 
 
 def test_dev_stack_worked_example_documents(dev_plan_resources: list[dict[str, Any]]) -> None:
@@ -52,11 +53,11 @@ def test_dev_stack_worked_example_documents(dev_plan_resources: list[dict[str, A
     assert json.loads(by_name["developers-assume-role"]["inputs"]["policy"])["Statement"][0]["Resource"] == viewer
     assert json.loads(by_name["developers-describe-cluster"]["inputs"]["policy"])["Statement"][0]["Resource"] == (
         f"arn:aws:eks:ap-northeast-2:{ACCOUNT}:cluster/myeks")
-    assert by_name["developers-crb-view"]["inputs"]["subjects"] == [
+    assert by_name["developers-crb/view"]["inputs"]["subjects"] == [
         {"kind": "Group", "name": "developers", "apiGroup": "rbac.authorization.k8s.io"}]
-    sa = by_name["default-my-sa-sa"]["inputs"]["metadata"]
-    assert sa["annotations"]["eks.amazonaws.com/role-arn"] == by_name["default-my-sa-role"]["outputs"]["arn"]
-    trust = json.loads(by_name["default-my-sa-role"]["inputs"]["assumeRolePolicy"])["Statement"][0]
+    sa = by_name["default/my-sa-sa"]["inputs"]["metadata"]
+    assert sa["annotations"]["eks.amazonaws.com/role-arn"] == by_name["default/my-sa-role"]["outputs"]["arn"]
+    trust = json.loads(by_name["default/my-sa-role"]["inputs"]["assumeRolePolicy"])["Statement"][0]
     issuer = trust["Principal"]["Federated"].split("oidc-provider/", 1)[1]
     assert trust["Condition"] == {"StringEquals": {f"{issuer}:sub": "system:serviceaccount:default:my-sa", f"{issuer}:aud": "sts.amazonaws.com"}}
 
@@ -109,7 +110,7 @@ def _diff(before: ProgramResult, after: ProgramResult) -> tuple[set[str], list[s
 def test_blast_radius_api_mode_touches_no_existing_resource(dev_config: dict[str, Any], dev_stack_plan: ProgramResult) -> None:
     added, changed = _diff(dev_stack_plan, plan_config(_with_team(dev_config, "newteam")))
     assert changed == []
-    assert "newteam" in added and "newteam-access-entry" in added and "default-new-sa-role" in added
+    assert "newteam" in added and "newteam-access-entry" in added and "default/new-sa-role" in added
 
 
 def test_blast_radius_config_map_mode_changes_only_the_aws_auth_mapping(dev_config: dict[str, Any]) -> None:
@@ -120,7 +121,7 @@ def test_blast_radius_config_map_mode_changes_only_the_aws_auth_mapping(dev_conf
     assert changed == ["myeks"]
     cluster = next(r for r in before.resources if r["name"] == "myeks")
     assert [m["username"] for m in cluster["inputs"]["roleMappings"]] == ["developer", "operators:{{SessionName}}"]
-    aws_auth = dict(manifests(before.resources))["04-configmap-kube-system-aws-auth.yaml"]
+    aws_auth = dict(manifests(before.resources))["04-configmap-kube-system.aws-auth.yaml"]
     roles = yaml.safe_load(aws_auth["data"]["mapRoles"])
     assert roles[0] == {"rolearn": f"arn:aws:iam::{ACCOUNT}:role/myeks-node-role", "username": "system:node:{{EC2PrivateDNSName}}",
                         "groups": ["system:bootstrappers", "system:nodes"]}
@@ -149,7 +150,7 @@ BAD_CONFIGS = [
      "team-cluster:users[0].userArn"),
     ("config:\n  team-cluster:cluster: {name: myeks}\n  team-cluster:teams:\n    - {name: a, roleName: R1}\n    - {name: a, roleName: R2}\n",
      "team-cluster:teams[1].name: duplicate team name 'a'"),
-    ("config:\n  team-cluster:cluster: {name: myeks\n", "YAML syntax error: line"),
+    ("config:\n  team-cluster:cluster: {name: myeks\n", "line 3: YAML syntax error: column 1"),
     ("config:\n  team-cluster:clustr: {name: myeks}\n", "team-cluster:clustr: unknown config key"),
 ]
 
@@ -177,10 +178,11 @@ def test_failed_plan_keeps_the_previous_output_whole(tmp_path: Path, dev_stack_p
     out = tmp_path / "plan"
     write_plan(dev_stack_plan.resources, dev_stack_plan.exports, out)
     before = sorted(p.name for p in out.rglob("*"))
+    siblings = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(TypeError):
         write_plan([{"type": "aws:iam/role:Role", "name": "x", "inputs": {"assumeRolePolicy": object()}}], {}, out)
     assert sorted(p.name for p in out.rglob("*")) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["plan"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings
 
 
 def test_member_commands(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,15 +8,24 @@ program, and only after the config has been validated.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from eks_access.errors import EksAccessError, UsageError
+from eks_access.errors import EksAccessError, UsageError, one_line
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so every ``finally`` and cleanup runs."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("plan", parents=[common, fmt], help="run the stack program on mocks and write the plan")
-    p.add_argument("--out", type=Path, help="output directory (default: build/STACK)")
+    p.add_argument("--out", help="output directory (default: build/STACK); must be absent, empty or a previous plan")
     sub.add_parser("check", parents=[common, fmt], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
     p = sub.add_parser("can-i", parents=[common, fmt], help="can PRINCIPAL do VERB on RESOURCE? (exit 0 yes, 1 no)")
     p.add_argument("verb")
@@ -71,14 +80,65 @@ def _namespace_args(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    previous = _on_sigterm()
     try:
         args = parser.parse_args(argv)
         return _dispatch(args)
     except EksAccessError as err:
-        print(f"eks-access: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(f"error: {err}", EXIT_USAGE)
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing was changed", EXIT_INTERRUPTED)
+    except Terminated:
+        return _fail("terminated; nothing was changed", EXIT_TERMINATED)
     except BrokenPipeError:
         return 0
+    finally:
+        _restore_sigterm(previous)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"eks-access: {one_line(message)}", file=sys.stderr)
+    return code
+
+
+_writing = False  # True while plan files are being written: a signal must then unwind and clean up
+
+
+def _on_sigterm() -> Any:
+    """Ctrl-C and SIGTERM end the run with one line and exit 130/143, nothing changed.
+
+    While the stack program runs on mocks nothing has been written, and an exception raised
+    inside the SDK's asyncio tasks would only be logged as a traceback, so the process ends at
+    once. While files are written the signal is raised as an exception, so every cleanup runs.
+    """
+    def handler(signum: int, frame: Any) -> None:
+        if _writing:
+            raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
+        text = "interrupted" if signum == signal.SIGINT else "terminated"
+        sys.stderr.write(f"eks-access: {text}; nothing was changed\n")
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED if signum == signal.SIGINT else EXIT_TERMINATED)
+
+    try:
+        return (signal.signal(signal.SIGTERM, handler), signal.signal(signal.SIGINT, handler))
+    except ValueError:  # not the main thread (a library caller); leave signals alone
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+
+
+@contextlib.contextmanager
+def _cleanup_on_signals() -> Iterator[None]:
+    global _writing
+    _writing = True
+    try:
+        yield
+    finally:
+        _writing = False
 
 
 def _config_file(args: argparse.Namespace) -> Path:
@@ -92,15 +152,32 @@ def _stack_name(args: argparse.Namespace) -> str:
 def _plan(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     """(records, exports, raw guardrails config) from --plan FILE or by planning the stack."""
     if getattr(args, "plan_file", None):
-        return _read_plan(Path(args.plan_file)), {}, {}
-    from eks_access.config.stackfile import read_config_file, validate_config
+        from eks_access.plan.reader import read_plan
+
+        return read_plan(Path(args.plan_file)), {}, {}
+    if args.command == "plan":
+        return _plan_stack(args)
+    from eks_access.plan import cache
 
     file = _config_file(args)
-    config = read_config_file(file)
-    spec = validate_config(config, file)  # names the file and key path, before Pulumi loads
+    folder = file.resolve().parent
+    key = cache.plan_key(_stack_name(args), [file, folder / "Pulumi.yaml", folder / "Pulumi.yml", folder / "__main__.py"])
+    hit = cache.load(key)
+    if hit is not None:
+        return hit
+    result = _plan_stack(args)
+    cache.store(key, result)
+    return result
+
+
+def _plan_stack(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    from eks_access.config.stackfile import read_stack_file
+
+    stack = read_stack_file(_config_file(args), _stack_name(args))
+    spec = stack.spec()  # names the file, line and key path, before Pulumi loads
     from eks_access.offline import plan_config
 
-    result = plan_config(config, stack=_stack_name(args), program=_project_program(file), spec=spec)
+    result = plan_config(stack.config, stack=stack.stack, program=_project_program(stack.file), spec=spec, project=stack.project)
     return result.resources, result.exports, dict(spec.guardrails)
 
 
@@ -114,20 +191,36 @@ def _project_program(config_file: Path) -> Any:
     return lambda: runpy.run_path(str(program), run_name="__main__")
 
 
-def _read_plan(path: Path) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"--plan: {path} not found (run `eks-access plan --out DIR` first)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise UsageError(f"--plan: {path} is not a plan.json: {err}") from None
-    if not isinstance(data, list) or not all(isinstance(r, dict) and "type" in r and "name" in r for r in data):
-        raise UsageError(f"--plan: {path} is not a list of {{type, name, parent, inputs}} records")
-    return data
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Arguments that end up in generated files or queries, checked against that file's grammar.
+
+    One line, exit 2: ``-n $'default\\n'`` or ``--member $'dev1\\ncredential_process = ...'``
+    must never reach a kubeconfig, an AWS config profile or an answer.
+    """
+    from eks_access.limits import (
+        AWS_PROFILE_NAME,
+        IAM_USER_NAME,
+        ROLE_SESSION_NAME,
+        dns1123_label_problem,
+    )
+
+    namespace = getattr(args, "namespace", None)
+    if namespace is not None and dns1123_label_problem(namespace) is not None:
+        raise UsageError(f"-n/--namespace: {namespace!r} is not a namespace name (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)")
+    team = getattr(args, "team", None)
+    if team is not None and dns1123_label_problem(team) is not None:
+        raise UsageError(f"--team: {team!r} is not a team name (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)")
+    member = getattr(args, "member", None)
+    if member is not None and not (IAM_USER_NAME.fullmatch(member) and ROLE_SESSION_NAME.fullmatch(member)):
+        raise UsageError(f"--member: {member!r} is not an IAM user name usable as a role session name (2-64 characters of letters, digits and +=,.@_-)")
+    profile = getattr(args, "source_profile", None)
+    if profile is not None and not AWS_PROFILE_NAME.fullmatch(profile):
+        raise UsageError(f"--source-profile: {profile!r} is not an AWS CLI profile name (no spaces, newlines, '[', ']', '#', ';' or '=')")
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
+    _check_arguments(args)
     if command == "plan":
         return _cmd_plan(args)
     records, exports, guardrails_raw = _plan(args)
@@ -154,14 +247,18 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from eks_access.plan.files import write_plan
+    from eks_access.plan.output import check_output_dir, write_plan
     from eks_access.plan.render import render_tree, summary
 
     if getattr(args, "plan_file", None):
         raise UsageError("--plan: `plan` makes a plan; it does not read one")
+    out = Path(args.out) if args.out is not None else Path("build") / _stack_name(args)
+    if args.out is not None and args.out.strip() == "":
+        raise UsageError("--out: empty path; name a directory for the plan, e.g. build/dev")
+    check_output_dir(out)
     records, exports, _ = _plan(args)
-    out = Path(args.out) if args.out else Path("build") / _stack_name(args)
-    write_plan(records, exports, out)
+    with _cleanup_on_signals():
+        write_plan(records, exports, out)
     if args.format == "json":
         return _emit(0, json.dumps({"out": str(out), "resources": records}, indent=2, sort_keys=True))
     text = "\n".join(

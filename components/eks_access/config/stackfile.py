@@ -1,123 +1,176 @@
 """Stack config files (``Pulumi.<stack>.yaml``) to the raw dict the spec loaders read.
 
-Pulumi namespaces keys as ``<project>:<key>``; this module strips the ``team-cluster:`` prefix,
-takes ``aws:region``, refuses unknown project keys (a typo is an error, never a silent default)
-and leaves other namespaces (providers' settings) alone.
+Pulumi namespaces keys as ``<project>:<key>``; this module strips the project's prefix (the
+``name`` of Pulumi.yaml, ``team-cluster`` for this repository), takes ``aws:region``, refuses
+unknown project keys (a typo is an error, never a silent default) and leaves other namespaces
+(providers' settings) alone. Files are read by the one hardened loader of
+:mod:`eks_access.config.yamlload`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from eks_access.config.project import (
+    DEFAULT_PROJECT,
+    Project,
+    apply_project_config,
+    find_project_file,
+    read_project,
+)
+from eks_access.config.yamlload import MAX_DEPTH, ConfigFileError, Loaded, load_yaml_file
 from eks_access.errors import SpecError
+from eks_access.safeio import nesting_exceeds
 from eks_access.spec import STACK_KEYS, StackSpec, load_stack
 
-PROJECT = "team-cluster"
+#: The config namespace of this repository's project (Pulumi.yaml ``name``); programs read the
+#: real one from Pulumi (``pulumi.get_project()``), the CLI from Pulumi.yaml.
+PROJECT = DEFAULT_PROJECT
+
+__all__ = [
+    "PROJECT",
+    "ConfigFileError",
+    "StackFile",
+    "load_stack_file",
+    "pulumi_config",
+    "raw_stack_config",
+    "read_config_file",
+    "read_stack_file",
+    "validate_config",
+]
 
 
-class ConfigFileError(SpecError):
-    """A stack config problem, with the file in the message so CI logs point at it."""
+@dataclass(frozen=True)
+class StackFile:
+    """A stack file as ``pulumi preview`` sees it: its config with the project's defaults applied."""
 
-    def __init__(self, file: str, path: str, message: str) -> None:
-        self.file = file
-        super().__init__(path, message)
-        self.args = (f"{file}: {path}: {message}" if path else f"{file}: {message}",)
+    file: Path
+    stack: str
+    project: str
+    config: dict[str, Any]
+    loaded: Loaded
 
-    def __str__(self) -> str:
-        return str(self.args[0])
+    def spec(self) -> StackSpec:
+        """The validated spec; errors name the file, the line and the namespaced key path."""
+        try:
+            return load_stack(raw_stack_config(self.config, self.project))
+        except ConfigFileError:
+            raise
+        except SpecError as err:
+            path = _namespaced(err.path, self.project)
+            raise ConfigFileError(str(self.file), path, err.detail, self.loaded.line_of(path)) from None
+
+
+def read_stack_file(file: Path, stack: str | None = None) -> StackFile:
+    """Read ``file`` and, when a Pulumi.yaml sits beside it, apply the project's config rules."""
+    loaded = _load(file)
+    stack_name = stack or file.name.removeprefix("Pulumi.").rsplit(".", 1)[0]
+    project_file = find_project_file(file)
+    project: Project | None = read_project(project_file) if project_file is not None else None
+    config = _config_of(loaded, str(file))
+    if project is not None:
+        config = apply_project_config(project, stack_name, config, str(file))
+    return StackFile(file, stack_name, project.name if project else PROJECT, config, loaded)
 
 
 def read_config_file(file: Path) -> dict[str, Any]:
-    """The ``config:`` mapping of a stack file, with YAML errors reported by line."""
-    name = str(file)
-    if not file.is_file():
-        raise ConfigFileError(name, "", "stack config file not found (use --stack NAME for Pulumi.NAME.yaml, or --config FILE)")
-    try:
-        document = yaml.load(file.read_text(encoding="utf-8"), Loader=_StrictLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise ConfigFileError(name, "", f"YAML syntax error: {where}{problem}") from None
-    except UnicodeDecodeError:
-        raise ConfigFileError(name, "", "is not UTF-8 text") from None
+    """The ``config:`` mapping of a stack file as written (no project defaults applied)."""
+    return _config_of(_load(file), str(file))
+
+
+def _load(file: Path) -> Loaded:
+    if not file.exists() and not file.is_symlink():
+        raise ConfigFileError(str(file), "", "stack config file not found (use --stack NAME for Pulumi.NAME.yaml, or --config FILE)")
+    return load_yaml_file(file, what="stack config file", text_depth=2)
+
+
+def _config_of(loaded: Loaded, name: str) -> dict[str, Any]:
+    document = loaded.value
     if document is None:
-        document = {}
+        return {}
     if not isinstance(document, Mapping):
         raise ConfigFileError(name, "", "must be a YAML mapping with a 'config:' key")
-    config = document.get("config", {}) or {}
+    config = document.get("config")
+    if config is None:
+        return {}
     if not isinstance(config, Mapping):
-        raise ConfigFileError(name, "config", "must be a mapping")
-    return {str(k): v for k, v in config.items()}
+        raise ConfigFileError(name, "config", "must be a mapping", loaded.line_of("config"))
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        _move_lines(loaded, f"config.{key}", key)
+        out[key] = value
+    return out
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys: YAML keeps the last one, silently dropping the first."""
+def _move_lines(loaded: Loaded, old: str, new: str) -> None:
+    """Index lines by the namespaced key path errors use (``team-cluster:teams[0].name``)."""
+    for path in [p for p in loaded.lines if p == old or p.startswith((old + ".", old + "["))]:
+        loaded.lines.setdefault(new + path[len(old):], loaded.lines[path])
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark
-            )
-        seen[key] = key_node.start_mark.line
-    return dict(loader.construct_mapping(node, deep=deep))
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def raw_stack_config(config: Mapping[str, Any]) -> dict[str, Any]:
+def raw_stack_config(config: Mapping[str, Any], project: str = PROJECT) -> dict[str, Any]:
     """Project keys without their namespace, plus ``region`` from ``aws:region``."""
     raw: dict[str, Any] = {}
     for key, value in config.items():
         namespace, _, short = key.partition(":")
-        if namespace == PROJECT:
+        if namespace == project:
             if short not in STACK_KEYS or short == "region":
-                allowed = ", ".join(f"{PROJECT}:{k}" for k in STACK_KEYS if k != "region")
+                allowed = ", ".join(f"{project}:{k}" for k in STACK_KEYS if k != "region")
                 raise SpecError(key, f"unknown config key; allowed: {allowed}")
-            raw[short] = _decode(value)
+            raw[short] = _decode(value, key)
         elif key == "aws:region":
             raw["region"] = value
     return raw
 
 
 def load_stack_file(file: Path) -> StackSpec:
-    return validate_config(read_config_file(file), file)
+    return read_stack_file(file).spec()
 
 
-def validate_config(config: Mapping[str, Any], file: Path) -> StackSpec:
+def validate_config(config: Mapping[str, Any], file: Path, project: str = PROJECT) -> StackSpec:
     """Validate a stack file's ``config:`` mapping; errors name the file and namespaced key."""
     try:
-        return load_stack(raw_stack_config(config))
+        return load_stack(raw_stack_config(config, project))
+    except ConfigFileError:
+        raise
     except SpecError as err:
-        raise ConfigFileError(str(file), _namespaced(err.path), err.detail) from None
+        raise ConfigFileError(str(file), _namespaced(err.path, project), err.detail) from None
 
 
 def pulumi_config(config: Mapping[str, Any]) -> dict[str, str]:
     """Config values as the Pulumi engine hands them to a program: strings, objects as JSON."""
-    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+    return {key: value if isinstance(value, str) else json.dumps(value, allow_nan=False) for key, value in config.items()}
 
 
-def _decode(value: Any) -> Any:
-    """Values arrive as JSON strings from the Pulumi engine and as objects from YAML files."""
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
+def _decode(value: Any, key: str) -> Any:
+    """Values arrive as JSON strings from the Pulumi engine and as objects from YAML files.
+
+    The JSON is the user's text too: NaN/Infinity and nesting deeper than the YAML loader
+    allows are refused, never a RecursionError.
+    """
+    if not (isinstance(value, str) and value[:1] in "[{"):
+        return value
+    try:
+        decoded = json.loads(value, parse_constant=_no_constant)
+    except RecursionError:
+        raise SpecError(key, f"its JSON text nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError:
+        return value
+    if nesting_exceeds(decoded, MAX_DEPTH):
+        raise SpecError(key, f"its JSON text nests deeper than {MAX_DEPTH} levels")
+    return decoded
 
 
-def _namespaced(path: str) -> str:
-    if not path or path.startswith(("aws:", PROJECT + ":")):
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _namespaced(path: str, project: str = PROJECT) -> str:
+    if not path or ":" in path.split(".", 1)[0].split("[", 1)[0]:
         return path
-    return f"{PROJECT}:{path}"
+    return f"{project}:{path}"
+

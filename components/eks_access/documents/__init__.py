@@ -26,9 +26,57 @@ NODE_USERNAME = "system:node:{{EC2PrivateDNSName}}"
 NODE_GROUPS = ("system:bootstrappers", "system:nodes")
 
 
-def to_json(document: Mapping[str, Any]) -> str:
+def to_json(document: Any) -> str:
     """Canonical JSON (sorted keys) so an unchanged document is a byte-identical input."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+def _sorted_unique(values: Sequence[Any]) -> list[Any]:
+    """Set-valued lists in their one canonical order, so reordering config changes no input."""
+    out: list[Any] = []
+    for value in sorted(values, key=to_json):
+        if not out or out[-1] != value:
+            out.append(value)
+    return out
+
+
+# IAM policy elements whose lists are sets: the order of Actions, Resources, Principals and condition
+# values never changes a decision, nor does the order of statements (IAM policy evaluation logic:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+_IAM_SET_ELEMENTS = ("Action", "NotAction", "Resource", "NotResource")
+
+
+def canonical_policy(document: Mapping[str, Any]) -> dict[str, Any]:
+    """An IAM policy with every set-valued list in canonical order (statements too)."""
+    out = dict(document)
+    statements = document.get("Statement")
+    if isinstance(statements, Sequence) and not isinstance(statements, str):
+        out["Statement"] = _sorted_unique([_canonical_statement(s) for s in statements])
+    elif isinstance(statements, Mapping):
+        out["Statement"] = _canonical_statement(statements)
+    return out
+
+
+def _canonical_statement(statement: Any) -> Any:
+    if not isinstance(statement, Mapping):
+        return statement
+    out = dict(statement)
+    for key in _IAM_SET_ELEMENTS:
+        if _is_list(out.get(key)):
+            out[key] = _sorted_unique(out[key])
+    for key in ("Principal", "NotPrincipal"):
+        if isinstance(out.get(key), Mapping):
+            out[key] = {k: _sorted_unique(v) if _is_list(v) else v for k, v in out[key].items()}
+    if isinstance(out.get("Condition"), Mapping):
+        out["Condition"] = {
+            op: {k: _sorted_unique(v) if _is_list(v) else v for k, v in keys.items()} if isinstance(keys, Mapping) else keys
+            for op, keys in out["Condition"].items()
+        }
+    return out
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
 
 
 # ----------------------------------------------------------------------------- ARNs
@@ -172,11 +220,11 @@ def node_trust_policy() -> dict[str, Any]:
 # ------------------------------------------------------------------------ aws-auth
 
 def aws_auth_role_entry(role_arn_: str, username: str, groups: Sequence[str]) -> dict[str, Any]:
-    return {"rolearn": role_arn_, "username": username, "groups": list(groups)}
+    return {"rolearn": role_arn_, "username": username, "groups": sorted(groups)}
 
 
 def aws_auth_user_entry(user_arn: str, username: str, groups: Sequence[str]) -> dict[str, Any]:
-    return {"userarn": user_arn, "username": username, "groups": list(groups)}
+    return {"userarn": user_arn, "username": username, "groups": sorted(groups)}
 
 
 def node_role_entry(node_role_arn: str) -> dict[str, Any]:
@@ -224,21 +272,32 @@ def service_account_subject(name: str, namespace: str) -> dict[str, str]:
     return {"kind": "ServiceAccount", "name": name, "namespace": namespace}
 
 
-def cluster_role(name: str, rules: Sequence[PolicyRule], owner: str | None = None) -> dict[str, Any]:
+def rules(rules_: Sequence[PolicyRule]) -> list[dict[str, Any]]:
+    """RBAC rules in canonical order: every list of a rule and the rules themselves are sets to the
+    authorizer (a request is allowed if any rule matches any of its verbs/resources), so sorting
+    them changes no permission (https://kubernetes.io/docs/reference/access-authn-authz/rbac/)."""
+    canonical = []
+    for rule in rules_:
+        manifest = rule.to_manifest()
+        canonical.append({k: sorted(v) if isinstance(v, list) else v for k, v in manifest.items()})
+    return _sorted_unique(canonical)
+
+
+def cluster_role(name: str, rules_: Sequence[PolicyRule], owner: str | None = None) -> dict[str, Any]:
     return {
         "apiVersion": RBAC_API_VERSION,
         "kind": "ClusterRole",
         "metadata": {"name": name, "labels": labels(owner)},
-        "rules": [r.to_manifest() for r in rules],
+        "rules": rules(rules_),
     }
 
 
-def role(name: str, namespace: str, rules: Sequence[PolicyRule], owner: str | None = None) -> dict[str, Any]:
+def role(name: str, namespace: str, rules_: Sequence[PolicyRule], owner: str | None = None) -> dict[str, Any]:
     return {
         "apiVersion": RBAC_API_VERSION,
         "kind": "Role",
         "metadata": {"name": name, "namespace": namespace, "labels": labels(owner)},
-        "rules": [r.to_manifest() for r in rules],
+        "rules": rules(rules_),
     }
 
 
@@ -248,7 +307,7 @@ def cluster_role_binding(name: str, cluster_role_name: str, subjects: Sequence[M
         "kind": "ClusterRoleBinding",
         "metadata": {"name": name, "labels": labels(owner)},
         "roleRef": {"apiGroup": RBAC_GROUP, "kind": "ClusterRole", "name": cluster_role_name},
-        "subjects": [dict(s) for s in subjects],
+        "subjects": _sorted_unique([dict(s) for s in subjects]),
     }
 
 
@@ -263,7 +322,7 @@ def role_binding(
         "kind": "RoleBinding",
         "metadata": {"name": name, "namespace": namespace, "labels": labels(owner)},
         "roleRef": {"apiGroup": RBAC_GROUP, "kind": role_kind, "name": role_name},
-        "subjects": [dict(s) for s in subjects],
+        "subjects": _sorted_unique([dict(s) for s in subjects]),
     }
 
 
@@ -297,7 +356,10 @@ def aws_profile(
 
     With the session-name rule the session name must equal the member's IAM user name, so it
     is written out; ``<your-iam-user-name>`` is left for the member when no name is given.
+    Every value is checked against the file's grammar first: a newline or a ``[`` in a name
+    would inject a setting (``credential_process = ...``) or a whole section.
     """
+    _check_profile_values(team, source_profile, session_name)
     lines = [
         f"[profile {profile_name(team)}]",
         f"role_arn = {role_arn_}",
@@ -309,6 +371,21 @@ def aws_profile(
     if mfa_serial:
         lines.append(f"mfa_serial = {mfa_serial}")
     return "\n".join(lines) + "\n"
+
+
+_SESSION_PLACEHOLDER = "<your-iam-user-name>"
+
+
+def _check_profile_values(team: str, source_profile: str, session_name: str | None) -> None:
+    from eks_access.errors import SpecError
+    from eks_access.limits import AWS_PROFILE_NAME, DNS1123_LABEL, ROLE_SESSION_NAME
+
+    if not DNS1123_LABEL.fullmatch(team):
+        raise SpecError("team", f"{team!r} is not a team name (DNS-1123 label)")
+    if not AWS_PROFILE_NAME.fullmatch(source_profile):
+        raise SpecError("source_profile", f"{source_profile!r} is not an AWS CLI profile name (no spaces, newlines, '[', ']', '#', ';' or '=')")
+    if session_name is not None and session_name != _SESSION_PLACEHOLDER and not ROLE_SESSION_NAME.fullmatch(session_name):
+        raise SpecError("session_name", f"{session_name!r} is not a role session name (2-64 characters of letters, digits and +=,.@_-)")
 
 
 def kubeconfig(

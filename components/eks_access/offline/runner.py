@@ -142,6 +142,7 @@ def plan_config(
     stack: str = "dev",
     program: Callable[[], None] | None = None,
     spec: StackSpec | None = None,
+    project: str = "team-cluster",
     preview: bool = False,
     source: str | None = None,
 ) -> ProgramResult:
@@ -149,26 +150,31 @@ def plan_config(
 
     Validation runs before the program so a bad config raises :class:`SpecError` with its key
     path and nothing is registered. ``program`` defaults to the packaged stack program; pass
-    ``spec`` when ``config`` was validated already; ``source`` (the stack file) prefixes a
-    contract violation's message.
+    ``spec`` when ``config`` was validated already. ``project`` is the config namespace (the
+    ``name`` of Pulumi.yaml), which the program reads through ``pulumi.get_project()``.
+    ``preview`` plans as a first ``pulumi preview`` sees the stack; ``source`` (the stack file)
+    prefixes a contract violation's message.
     """
-    from eks_access.config.stackfile import PROJECT, pulumi_config, raw_stack_config
+    import os
+
+    from eks_access.config.stackfile import pulumi_config, raw_stack_config
     from eks_access.offline.attribution import config_keys
     from eks_access.spec import load_stack
+    from eks_access.stack.region import offline_region
 
     if spec is None:
-        spec = load_stack(raw_stack_config(config))
+        spec = load_stack(raw_stack_config(config, project))
     if program is None:
         from eks_access.stack import main
 
         program = main
     checked = spec
-    cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=spec.region)
+    cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=offline_region(spec.region, os.environ))
 
     def attribute(records: Sequence[Record], record: Record) -> str:
-        return config_keys(records, checked, PROJECT)(record)
+        return config_keys(records, checked, project)(record)
 
     return run_program(
-        program, config=pulumi_config(config), stack=stack, cloud=cloud, preview=preview,
+        program, config=pulumi_config(config), project=project, stack=stack, cloud=cloud, preview=preview,
         attribute=attribute, source=source,
     )

@@ -7,18 +7,14 @@ a directory that looks like a finished plan.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from eks_access import documents as docs
+from eks_access.limits import FILE_NAME_MAX_BYTES
 
 Record = Mapping[str, Any]
 
@@ -63,10 +59,12 @@ def manifests(records: Sequence[Record]) -> list[tuple[str, dict[str, Any]]]:
 def _named(manifest: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
     kind = str(manifest["kind"])
     meta = manifest.get("metadata", {})
-    parts = [kind.lower(), str(meta.get("namespace", "")), str(meta.get("name", ""))]
-    slug = "-".join(_slug(p) for p in parts if p)
+    namespace, name = str(meta.get("namespace", "") or ""), str(meta.get("name", ""))
+    # A namespace is a DNS label (no '.'), so "<ns>.<name>" is unambiguous: namespaces a-b/c and
+    # a/b-c give different files.
+    identity = f"{namespace}.{name}" if namespace else name
     order = _MANIFEST_ORDER.get(kind, 9)
-    return order, f"{order:02d}-{slug}.yaml", manifest
+    return order, file_name(f"{order:02d}-{kind.lower()}-", identity, ".yaml"), manifest
 
 
 def expected_aws_auth(records: Sequence[Record]) -> dict[str, Any] | None:
@@ -91,49 +89,48 @@ def expected_aws_auth(records: Sequence[Record]) -> dict[str, Any] | None:
 
 
 def iam_documents(records: Sequence[Record]) -> list[tuple[str, dict[str, Any]]]:
-    """Every trust and identity policy in the plan, one file each."""
+    """Every trust and identity policy in the plan, one file each (names unique, under NAME_MAX)."""
     out: list[tuple[str, dict[str, Any]]] = []
     for record in records:
         inputs = record.get("inputs", {})
-        name = _slug(str(record["name"]))
+        name = str(record["name"])
         if record["type"] == "aws:iam/role:Role" and isinstance(inputs.get("assumeRolePolicy"), str):
-            out.append((f"{name}.trust.json", json.loads(inputs["assumeRolePolicy"])))
+            out.append((file_name("", name, ".trust.json"), json.loads(inputs["assumeRolePolicy"])))
         elif str(record["type"]).startswith("aws:iam/") and isinstance(inputs.get("policy"), str):
-            out.append((f"{name}.policy.json", json.loads(inputs["policy"])))
-    return sorted(out)
+            out.append((file_name("", name, ".policy.json"), json.loads(inputs["policy"])))
+    return sorted(_unique(out))
 
 
-def write_plan(records: Sequence[Record], exports: Mapping[str, Any], out_dir: Path) -> None:
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
-        (staging / "plan.json").write_text(json.dumps(list(records), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        (staging / "outputs.json").write_text(json.dumps(_redact(exports), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        (staging / "manifests").mkdir()
-        for file_name, manifest in manifests(records):
-            (staging / "manifests" / file_name).write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
-        (staging / "iam").mkdir()
-        for file_name, document in iam_documents(records):
-            (staging / "iam" / file_name).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-            out_dir.rename(old)
-            staging.rename(out_dir)
-            shutil.rmtree(old)
-        else:
-            staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+_SAFE = re.compile(r"[A-Za-z0-9_.-]+", re.ASCII)
+#: Room for the prefix, the hash suffix and the extension under the 255-byte NAME_MAX.
+_SLUG_MAX = 160
+
+
+def file_name(prefix: str, identity: str, suffix: str) -> str:
+    """``prefix + identity + suffix`` when the identity is short and plain; otherwise a slug of
+    it plus a hash of the whole, so two identities never share a file and no name exceeds
+    the filesystem's limit (:data:`eks_access.limits.FILE_NAME_MAX_BYTES`)."""
+    if _SAFE.fullmatch(identity) and len(identity) <= _SLUG_MAX and not identity.startswith("."):
+        name = f"{prefix}{identity}{suffix}"
+    else:
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", identity).strip("-.")[:_SLUG_MAX]
+        digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        name = f"{prefix}{slug}-h{digest}{suffix}"
+    assert len(name.encode()) <= FILE_NAME_MAX_BYTES
+    return name
+
+
+def _unique(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """Two records with one file name (same logical name, different types) get numbered."""
+    seen: dict[str, int] = {}
+    out = []
+    for name, document in items:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append((name if count == 0 else name.replace(".", f"-{count + 1}.", 1), document))
+    return out
 
 
 def _redact(exports: Mapping[str, Any]) -> dict[str, Any]:
     """The admin kubeconfig is a secret output; a plan file is for review, not for access."""
     return {k: ("[secret]" if k == "kubeconfig" else v) for k, v in exports.items()}
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
-
-

@@ -5,6 +5,7 @@ Pure: no Pulumi. :mod:`.model` holds the dataclasses, :mod:`.load` the loaders a
 """
 
 from eks_access.spec.load import (
+    CLUSTER_KEYS,
     STACK_KEYS,
     TEAM_KEYS,
     USER_KEYS,
@@ -12,7 +13,6 @@ from eks_access.spec.load import (
     load_access_policy,
     load_cluster,
     load_node_group,
-    load_policy_document,
     load_rule,
     load_rules,
     load_stack,
@@ -25,6 +25,7 @@ from eks_access.spec.model import (
     AUTHENTICATION_MODES,
     EKS_ACCESS_POLICIES,
     NAMESPACE_TRUST_OPT_IN,
+    PRIVATE_ENDPOINT_OPT_IN,
     RBAC_VERBS,
     SYSTEM_GROUPS_OPT_IN,
     AccessPolicySpec,
@@ -39,12 +40,15 @@ from eks_access.spec.model import (
     UserMappingSpec,
     WorkloadSpec,
 )
+from eks_access.spec.policy import load_policy_document
 
 __all__ = [
     "ACCESS_POLICY_ARN_PREFIX",
     "AUTHENTICATION_MODES",
+    "CLUSTER_KEYS",
     "EKS_ACCESS_POLICIES",
     "NAMESPACE_TRUST_OPT_IN",
+    "PRIVATE_ENDPOINT_OPT_IN",
     "RBAC_VERBS",
     "STACK_KEYS",
     "SYSTEM_GROUPS_OPT_IN",

@@ -12,10 +12,18 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from eks_access import limits
 from eks_access.errors import SpecError
+from eks_access.limits import (
+    DNS1123_LABEL,
+    DNS1123_LABEL_MAX,
+    DNS1123_SUBDOMAIN,
+    DNS1123_SUBDOMAIN_MAX,
+    EKS_RESERVED_USERNAME_PREFIXES,
+)
 
 IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
-IAM_USER_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+IAM_USER_NAME = limits.IAM_USER_NAME
 IAM_GROUP_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
 IAM_POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
 IAM_PATH = re.compile(r"^/([\x21-\x7e]{0,510}/)?$", re.ASCII)
@@ -35,10 +43,8 @@ OIDC_PROVIDER_ARN = re.compile(
 )
 ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
 REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$", re.ASCII)
-DNS1123_LABEL = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$", re.ASCII)
-DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$", re.ASCII)
 EKS_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$", re.ASCII)
-RESERVED_USERNAME_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
+RESERVED_USERNAME_PREFIXES = EKS_RESERVED_USERNAME_PREFIXES
 SESSION_NAME = "{{SessionName}}"
 
 
@@ -125,27 +131,30 @@ def str_list(
 ) -> tuple[str, ...]:
     items = expect_list(value, path, allow_empty=allow_empty)
     out: list[str] = []
+    seen: set[str] = set()  # a set: 40,000 members must not cost 40,000 x 40,000 comparisons
     for i, item in enumerate(items):
         if allow_empty_items and item == "":
             text = ""
         else:
             text = expect_str(item, index(path, i), pattern, what)
-        if unique and text in out:
-            raise SpecError(index(path, i), f"duplicate entry {text!r}")
+        if unique:
+            if text in seen:
+                raise SpecError(index(path, i), f"duplicate entry {text!r}")
+            seen.add(text)
         out.append(text)
     return tuple(out)
 
 
 def dns_label(value: object, path: str, what: str = "namespace") -> str:
     text = expect_str(value, path)
-    if len(text) > 63 or not DNS1123_LABEL.fullmatch(text):
+    if len(text) > DNS1123_LABEL_MAX or not DNS1123_LABEL.fullmatch(text):
         raise SpecError(path, f"{text!r} is not a valid {what} (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)")
     return text
 
 
 def dns_subdomain(value: object, path: str, what: str) -> str:
     text = expect_str(value, path)
-    if len(text) > 253 or not DNS1123_SUBDOMAIN.fullmatch(text):
+    if len(text) > DNS1123_SUBDOMAIN_MAX or not DNS1123_SUBDOMAIN.fullmatch(text):
         raise SpecError(path, f"{text!r} is not a valid {what} (DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)")
     return text
 
@@ -175,8 +184,14 @@ def _kind(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, str):
-        return f"a string ({value!r})"
-    return f"{type(value).__name__} ({value!r})"
+        return f"a string ({_short(value)})"
+    return f"{type(value).__name__} ({_short(value)})"
+
+
+def _short(value: object) -> str:
+    """A value as a message shows it: its repr, cut at 80 characters (a whole file may be a value)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _closest(key: str, allowed: set[str]) -> str | None:

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eks_access.errors import SpecError
+from eks_access.limits import ADJUSTABLE_IAM_QUOTAS, IamQuotas, quota_problem
+from eks_access.spec.checks import check_stack
 from eks_access.spec.fields import (
     ACCOUNT_ID,
     EKS_CLUSTER_NAME,
@@ -43,6 +45,7 @@ from eks_access.spec.model import (
     AUTHENTICATION_MODES,
     EKS_ACCESS_POLICIES,
     NAMESPACE_TRUST_OPT_IN,
+    PRIVATE_ENDPOINT_OPT_IN,
     RBAC_VERBS,
     SYSTEM_GROUPS_OPT_IN,
     AccessPolicySpec,
@@ -55,8 +58,9 @@ from eks_access.spec.model import (
     UserMappingSpec,
     WorkloadSpec,
 )
+from eks_access.spec.policy import load_policy_document
 
-STACK_KEYS = ("accountId", "region", "cluster", "teams", "users", "workloads", "guardrails")
+STACK_KEYS = ("accountId", "region", "cluster", "teams", "users", "workloads", "guardrails", "iamQuotas")
 
 
 def load_stack(raw: Mapping[str, Any]) -> StackSpec:
@@ -65,7 +69,10 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
     check_keys(raw, "", STACK_KEYS, required=("cluster",))
     account_raw = raw.get("accountId")
     account_id = None if account_raw is None else expect_str(account_raw, "accountId", ACCOUNT_ID, "12-digit AWS account id (quote it in YAML)")
-    region = expect_str(raw.get("region", "us-east-1"), "aws:region", REGION, "AWS region")
+    region_raw = raw.get("region")
+    # No silent default: the AWS provider falls back to AWS_REGION / AWS_DEFAULT_REGION, which only
+    # the program (deploy time) and the offline runner (plan time) can see.
+    region = None if region_raw is None else expect_str(region_raw, "aws:region", REGION, "AWS region")
     cluster = load_cluster(raw["cluster"], "cluster")
     teams = tuple(
         load_team(item, index("teams", i), cluster)
@@ -80,18 +87,33 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
         for i, item in enumerate(expect_list(optional(raw, "workloads", []), "workloads"))
     )
     guardrails = expect_mapping(optional(raw, "guardrails", {}), "guardrails")
-    spec = StackSpec(account_id, region, cluster, teams, users, workloads, dict(guardrails))
-    _check_unique(spec)
+    quotas = load_iam_quotas(optional(raw, "iamQuotas", {}), "iamQuotas")
+    spec = StackSpec(account_id, region, cluster, teams, users, workloads, dict(guardrails), quotas)
+    check_stack(spec)
     return spec
+
+
+def load_iam_quotas(raw: object, path: str) -> IamQuotas:
+    """Quotas the account raised through Service Quotas; each between AWS's default and maximum."""
+    data = expect_mapping(raw, path)
+    check_keys(data, path, [q.key for q in ADJUSTABLE_IAM_QUOTAS])
+    for quota in ADJUSTABLE_IAM_QUOTAS:
+        if quota.key in data:
+            problem = quota_problem(quota, data[quota.key])
+            if problem is not None:
+                raise SpecError(join(path, quota.key), problem)
+    return IamQuotas.from_values(data)
+
+
+CLUSTER_KEYS = (
+    "name", "authenticationMode", "version", "nodeGroup", "vpcId", "subnetIds", "endpointPublicAccess",
+    "publicAccessCidrs", PRIVATE_ENDPOINT_OPT_IN, "admins",
+)
 
 
 def load_cluster(raw: object, path: str) -> ClusterSpec:
     data = expect_mapping(raw, path)
-    check_keys(
-        data, path,
-        ("name", "authenticationMode", "version", "nodeGroup", "vpcId", "subnetIds", "endpointPublicAccess"),
-        required=("name",),
-    )
+    check_keys(data, path, CLUSTER_KEYS, required=("name",))
     name = expect_str(data["name"], join(path, "name"), EKS_CLUSTER_NAME, "EKS cluster name")
     mode = data.get("authenticationMode", "API")
     if mode not in AUTHENTICATION_MODES:
@@ -102,12 +124,88 @@ def load_cluster(raw: object, path: str) -> ClusterSpec:
     if version is not None:
         version = expect_str(version, join(path, "version"))
     node_group = load_node_group(optional(data, "nodeGroup", {}), join(path, "nodeGroup"))
+    vpc_id, subnet_ids = _load_network(data, path)
+    public, cidrs, private_ok = _load_endpoint(data, path)
+    return ClusterSpec(
+        name, mode, version, node_group, vpc_id, subnet_ids, public, cidrs, private_ok,
+        _load_admins(data, path, mode),
+    )
+
+
+def _load_network(data: Mapping[str, Any], path: str) -> tuple[str | None, tuple[str, ...]]:
+    """An existing VPC needs its subnets and subnets need their VPC; neither means a VPC of our own."""
     vpc_id = data.get("vpcId")
     if vpc_id is not None:
         vpc_id = expect_str(vpc_id, join(path, "vpcId"))
     subnet_ids = str_list(optional(data, "subnetIds", []), join(path, "subnetIds"))
+    if vpc_id is not None and not subnet_ids:
+        raise SpecError(join(path, "subnetIds"), "is required with vpcId: EKS places the cluster in the subnets you name (at least two availability zones)")
+    if subnet_ids and vpc_id is None:
+        raise SpecError(join(path, "vpcId"), "is required with subnetIds: name the VPC the subnets belong to, or drop both to let the stack create a VPC")
+    return vpc_id, subnet_ids
+
+
+def _load_endpoint(data: Mapping[str, Any], path: str) -> tuple[bool, tuple[str, ...], bool]:
+    """Who reaches the API server: ``endpointPublicAccess``, ``publicAccessCidrs`` and the private-only opt-in.
+
+    pulumi-eks applies RBAC objects and the aws-auth ConfigMap through the API server during
+    ``pulumi up`` (pulumi/pulumi-eks nodejs/eks/cluster/cluster.ts builds its Kubernetes provider
+    from the cluster endpoint), so an endpoint the deployer cannot reach fails the deployment
+    halfway. AWS: https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+    """
     public = expect_bool(data.get("endpointPublicAccess", True), join(path, "endpointPublicAccess"))
-    return ClusterSpec(name, mode, version, node_group, vpc_id, subnet_ids, public)
+    opt_in_path = join(path, PRIVATE_ENDPOINT_OPT_IN)
+    private_ok = expect_bool(data.get(PRIVATE_ENDPOINT_OPT_IN, False), opt_in_path)
+    if not public and not private_ok:
+        raise SpecError(
+            join(path, "endpointPublicAccess"),
+            "false leaves only the private endpoint, reachable from inside the VPC; pulumi up applies RBAC "
+            "through it, so it must run where it reaches the VPC (VPN, peering, a runner in the VPC): "
+            f"set {PRIVATE_ENDPOINT_OPT_IN}: true to confirm",
+        )
+    if public and private_ok:
+        raise SpecError(opt_in_path, "only applies with endpointPublicAccess: false")
+    cidr_path = join(path, "publicAccessCidrs")
+    cidrs = str_list(optional(data, "publicAccessCidrs", []), cidr_path)
+    if cidrs and not public:
+        # pulumi/pulumi-eks nodejs/eks/cluster/cluster.ts: publicAccessCidrs only with endpointPublicAccess.
+        raise SpecError(cidr_path, "can only be set when endpointPublicAccess is true")
+    for i, cidr in enumerate(cidrs):
+        ipv4_cidr(cidr, index(cidr_path, i))
+    return public, tuple(sorted(cidrs)), private_ok
+
+
+def ipv4_cidr(text: str, path: str) -> str:
+    """An IPv4 CIDR block as EKS takes it for ``publicAccessCidrs`` of an IPv4 cluster.
+
+    EKS VpcConfigRequest.publicAccessCidrs: CIDR blocks; IPv6 blocks cannot be added to IPv4
+    clusters (https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
+    """
+    import ipaddress
+
+    if "/" not in text:
+        raise SpecError(path, f"{text!r} is not a CIDR block; write it with a prefix length, e.g. '{text}/32'")
+    try:
+        network = ipaddress.IPv4Network(text, strict=False)
+    except ValueError:
+        hint = " (IPv4 clusters take IPv4 blocks only)" if ":" in text else ""
+        raise SpecError(path, f"{text!r} is not an IPv4 CIDR block{hint}") from None
+    if str(network) != text:
+        raise SpecError(path, f"{text!r} has host bits set; did you mean {str(network)!r}?")
+    return text
+
+
+def _load_admins(data: Mapping[str, Any], path: str, mode: str) -> tuple[str, ...]:
+    """Break-glass cluster admins: IAM role ARNs, each an access entry with AmazonEKSClusterAdminPolicy."""
+    admins_path = join(path, "admins")
+    admins = str_list(optional(data, "admins", []), admins_path, IAM_PRINCIPAL_ARN, "IAM role ARN")
+    for i, arn in enumerate(admins):
+        match = IAM_PRINCIPAL_ARN.fullmatch(arn)
+        if match is None or match.group("kind") != "role":
+            raise SpecError(index(admins_path, i), f"{arn!r} is not an IAM role ARN; break-glass admins are roles people assume")
+    if admins and mode == "CONFIG_MAP":
+        raise SpecError(admins_path, "are access entries, which need authenticationMode API or API_AND_CONFIG_MAP")
+    return tuple(sorted(admins))
 
 
 def load_node_group(raw: object, path: str) -> NodeGroupSpec:
@@ -190,7 +288,8 @@ def load_team(raw: object, path: str, cluster: ClusterSpec) -> TeamSpec:
     )
     if access_policies and mapping != "access-entry":
         raise SpecError(ap_path, "EKS access policies need an access entry (mapping 'access-entry' in an API mode)")
-    trusted = str_list(optional(data, "trustedPrincipalArns", []), join(path, "trustedPrincipalArns"), IAM_PRINCIPAL_ARN, "IAM user or role ARN")
+    session_rule = expect_bool(data.get("sessionNameMustMatchUser", True), join(path, "sessionNameMustMatchUser"))
+    trusted = _load_trusted(data, path, session_rule)
     return TeamSpec(
         name=name,
         role_name=role_name,
@@ -207,13 +306,34 @@ def load_team(raw: object, path: str, cluster: ClusterSpec) -> TeamSpec:
         access_policies=access_policies,
         create_namespaces=expect_bool(data.get("createNamespaces", False), join(path, "createNamespaces")),
         mapping=mapping,
-        session_name_must_match_user=expect_bool(data.get("sessionNameMustMatchUser", True), join(path, "sessionNameMustMatchUser")),
+        session_name_must_match_user=session_rule,
         require_mfa=expect_bool(data.get("requireMfa", False), join(path, "requireMfa")),
         trusted_principal_arns=trusted,
         max_session_duration=expect_int(data.get("maxSessionDuration", 3600), join(path, "maxSessionDuration"), 3600, 43200),
         allow_system_groups=allow_system,
         list_roles=expect_bool(data.get("listRoles", False), join(path, "listRoles")),
     )
+
+
+def _load_trusted(data: Mapping[str, Any], path: str, session_rule: bool) -> tuple[str, ...]:
+    """Principals the team role trusts instead of the account root.
+
+    The session-name rule compares ``sts:RoleSessionName`` with ``${aws:username}``, a key IAM puts
+    in the request context for IAM users only (AWS global condition context keys, aws:username,
+    "Availability": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-username).
+    A role session has no ``aws:username``, so with the rule on, a trusted role could never assume.
+    """
+    trusted_path = join(path, "trustedPrincipalArns")
+    trusted = str_list(optional(data, "trustedPrincipalArns", []), trusted_path, IAM_PRINCIPAL_ARN, "IAM user or role ARN")
+    for i, arn in enumerate(trusted):
+        match = IAM_PRINCIPAL_ARN.fullmatch(arn)
+        if session_rule and match is not None and match.group("kind") == "role":
+            raise SpecError(
+                index(trusted_path, i),
+                f"{arn!r} is a role, and sessionNameMustMatchUser (on by default) needs ${{aws:username}}, which only "
+                "IAM users have: set sessionNameMustMatchUser: false for this team to trust a role",
+            )
+    return trusted
 
 
 def load_access_policy(raw: object, path: str) -> AccessPolicySpec:
@@ -332,28 +452,6 @@ def load_workload(raw: object, path: str, cluster_name: str) -> WorkloadSpec:
     )
 
 
-def load_policy_document(raw: object, path: str) -> dict[str, Any]:
-    """Structural check of an IAM policy document; semantic linting is parliament's job in CI."""
-    data = expect_mapping(raw, path)
-    check_keys(data, path, ("Version", "Id", "Statement"), required=("Statement",))
-    version = data.get("Version", "2012-10-17")
-    if version != "2012-10-17":
-        raise SpecError(join(path, "Version"), "must be '2012-10-17'")
-    statements = data["Statement"]
-    items = [statements] if isinstance(statements, Mapping) else expect_list(statements, join(path, "Statement"), allow_empty=False)
-    for i, stmt in enumerate(items):
-        spath = index(join(path, "Statement"), i)
-        s = expect_mapping(stmt, spath)
-        check_keys(s, spath, ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"), required=("Effect",))
-        if s["Effect"] not in ("Allow", "Deny"):
-            raise SpecError(join(spath, "Effect"), "must be 'Allow' or 'Deny'")
-        if "Action" not in s and "NotAction" not in s:
-            raise SpecError(join(spath, "Action"), "is required")
-        if "Resource" not in s and "NotResource" not in s:
-            raise SpecError(join(spath, "Resource"), "is required")
-    return {"Version": "2012-10-17", **{k: v for k, v in data.items() if k != "Version"}}
-
-
 # --------------------------------------------------------------------------- cross checks
 
 def _check_system_groups(groups: Sequence[str], path: str, mapping: Mapping_, allow: bool) -> None:
@@ -381,46 +479,3 @@ def _check_username(username: str, path: str, mapping: Mapping_) -> None:
             raise SpecError(path, f"{username!r}: put {SESSION_NAME} after a fixed prefix and a colon, e.g. 'team:{SESSION_NAME}', so a caller cannot choose a username")
     if any(c.isspace() for c in username):
         raise SpecError(path, f"{username!r} must not contain spaces")
-
-
-_CASE_NOTE = " (IAM compares names case-insensitively)"
-
-
-def _claim(seen: dict[str, str], key: str, owner: str, path: str, message: str) -> None:
-    """Record ``owner`` as the first user of ``key``, or fail naming the earlier one."""
-    if key in seen:
-        raise SpecError(path, message.replace("{other}", seen[key]))
-    seen[key] = owner
-
-
-def _check_unique(spec: StackSpec) -> None:
-    teams: dict[str, str] = {}
-    roles: dict[str, str] = {}
-    usernames: dict[str, str] = {}
-    groups: dict[str, str] = {}
-    cluster_roles: dict[str, str] = {}
-    for i, team in enumerate(spec.teams):
-        path = index("teams", i)
-        _claim(teams, team.name, path, join(path, "name"), f"duplicate team name {team.name!r} (also {{other}})")
-        role_path = join(path, "roleName")
-        _claim(roles, team.role_name.lower(), role_path, role_path,
-               f"duplicate IAM role name {team.role_name!r} (also {{other}}){_CASE_NOTE}")
-        user_path = join(path, "username")
-        _claim(usernames, team.username, user_path, user_path, f"duplicate Kubernetes username {team.username!r} (also {{other}})")
-        if not team.existing_iam_group:
-            _claim(groups, team.iam_group.lower(), path, join(path, "iamGroup"),
-                   f"IAM group {team.iam_group!r} is created by {{other}} already; set existingIamGroup: true to share it{_CASE_NOTE}")
-        for role in team.cluster_roles:
-            _claim(cluster_roles, role, path, join(join(path, "clusterRoles"), role), f"ClusterRole {role!r} is already defined by {{other}}")
-    arns: dict[str, str] = {}
-    for i, user in enumerate(spec.users):
-        path = index("users", i)
-        arn_path, user_path = join(path, "userArn"), join(path, "username")
-        _claim(arns, user.user_arn, arn_path, arn_path, "duplicate user ARN (also {other})")
-        _claim(usernames, user.username, user_path, user_path, f"duplicate Kubernetes username {user.username!r} (also {{other}})")
-    service_accounts: dict[str, str] = {}
-    for i, wl in enumerate(spec.workloads):
-        path = index("workloads", i)
-        _claim(service_accounts, wl.key, path, join(path, "serviceAccount"), f"duplicate ServiceAccount {wl.key} (also {{other}})")
-        role_path = join(path, "roleName")
-        _claim(roles, wl.role_name.lower(), role_path, role_path, f"duplicate IAM role name {wl.role_name!r} (also {{other}}){_CASE_NOTE}")

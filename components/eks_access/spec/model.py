@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from eks_access.errors import SpecError
+from eks_access.limits import IamQuotas
 
 AuthenticationMode = Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"]
 AUTHENTICATION_MODES: tuple[AuthenticationMode, ...] = ("API", "API_AND_CONFIG_MAP", "CONFIG_MAP")
@@ -22,6 +23,8 @@ Identity = Literal["irsa", "pod-identity"]
 SYSTEM_GROUPS_OPT_IN = "dangerouslyAllowSystemGroups"
 #: The opt-in key that trusts every ServiceAccount of a namespace in an IRSA trust policy.
 NAMESPACE_TRUST_OPT_IN = "trustEveryServiceAccountInNamespace"
+#: The opt-in key for a private-only API endpoint: ``pulumi up`` must then run inside the VPC's reach.
+PRIVATE_ENDPOINT_OPT_IN = "deployerReachesPrivateEndpoint"
 
 EKS_ACCESS_POLICIES = (
     "AmazonEKSAdminPolicy",
@@ -137,6 +140,12 @@ class WorkloadSpec:
         return f"{self.namespace}/{self.service_account}"
 
     @property
+    def owner(self) -> str:
+        """``namespace.name``: the ``eks-access/owner`` label and ``eks-access/service-account`` tag
+        of what the workload creates ('.' cannot occur in a namespace, and '/' not in a label value)."""
+        return f"{self.namespace}.{self.service_account}"
+
+    @property
     def automount(self) -> bool:
         """Mount an API token only when the workload has RBAC rules, i.e. it calls the API."""
         if self.automount_service_account_token is not None:
@@ -158,9 +167,12 @@ class ClusterSpec:
     authentication_mode: AuthenticationMode = "API"
     version: str | None = None
     node_group: NodeGroupSpec = NodeGroupSpec()
-    vpc_id: str | None = None
+    vpc_id: str | None = None  # None: the stack creates a VPC of its own
     subnet_ids: tuple[str, ...] = ()
     endpoint_public_access: bool = True
+    public_access_cidrs: tuple[str, ...] = ()  # empty: EKS's default, 0.0.0.0/0
+    deployer_reaches_private_endpoint: bool = False
+    admins: tuple[str, ...] = ()  # IAM role ARNs given break-glass cluster-admin access entries
 
     @property
     def default_mapping(self) -> Mapping_:
@@ -170,12 +182,14 @@ class ClusterSpec:
 @dataclass(frozen=True)
 class StackSpec:
     account_id: str | None  # None: whatever account the credentials belong to
-    region: str
+    region: str | None  # None: the region the AWS provider resolves (AWS_REGION, AWS_DEFAULT_REGION, ...)
     cluster: ClusterSpec
     teams: tuple[TeamSpec, ...] = ()
     users: tuple[UserMappingSpec, ...] = ()
     workloads: tuple[WorkloadSpec, ...] = ()
     guardrails: Mapping[str, Any] = field(default_factory=dict)
+    #: IAM quotas in force (AWS defaults unless <project>:iamQuotas raises them).
+    iam_quotas: IamQuotas = field(default_factory=IamQuotas)
 
     def team(self, name: str) -> TeamSpec:
         for team in self.teams:

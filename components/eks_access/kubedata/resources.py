@@ -1,0 +1,66 @@
+"""The API resources a release serves, as its discovery endpoints list them.
+
+``kubectl api-resources`` reads the same documents: ``/api/v1`` and ``/apis/<group>/<version>``
+(``APIResourceList``, k8s.io/apimachinery/pkg/apis/meta/v1 types.go). A resource served in several
+versions of its group is listed once, from the first version the server prefers that has it;
+``pods/log``-style entries become ``subresources`` of their resource.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from .versions import DATA_PACKAGE, normalize_version
+
+API_RESOURCES_FILE = "api-resources.json"
+
+
+@dataclass(frozen=True)
+class ApiResource:
+    """One resource of one API group; ``group`` is ``""`` for the core group."""
+
+    name: str
+    group: str
+    version: str
+    namespaced: bool
+    kind: str
+    verbs: tuple[str, ...]
+    subresources: tuple[str, ...] = ()
+    subresource_verbs: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    @property
+    def key(self) -> str:
+        """``pods`` for the core group, ``deployments.apps`` otherwise (kubectl's spelling)."""
+        return f"{self.name}.{self.group}" if self.group else self.name
+
+
+def api_resources(version: str) -> Mapping[str, ApiResource]:
+    """Every served resource of ``version``, keyed ``"pods"`` or ``"deployments.apps"``."""
+    return _load(normalize_version(version))
+
+
+@cache
+def _load(minor: str) -> Mapping[str, ApiResource]:
+    text = resources.files(DATA_PACKAGE).joinpath("data", minor, API_RESOURCES_FILE).read_text(encoding="utf-8")
+    out = {r.key: r for r in map(_resource, json.loads(text)["resources"])}
+    return MappingProxyType(out)
+
+
+def _resource(raw: Mapping[str, Any]) -> ApiResource:
+    subs: Mapping[str, Any] = raw.get("subresources") or {}
+    return ApiResource(
+        name=str(raw["name"]),
+        group=str(raw["group"]),
+        version=str(raw["version"]),
+        namespaced=bool(raw["namespaced"]),
+        kind=str(raw["kind"]),
+        verbs=tuple(raw["verbs"]),
+        subresources=tuple(sorted(subs)),
+        subresource_verbs=MappingProxyType({k: tuple(v["verbs"]) for k, v in subs.items()}),
+    )

@@ -1,0 +1,123 @@
+"""Shipped AWS data: exact managed-policy documents and EKS access-policy rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from eks_access.awsdata import (
+    KNOWN_ACCESS_POLICIES,
+    KNOWN_MANAGED_POLICIES,
+    access_policy,
+    managed_policy,
+)
+from eks_access.awsdata.vendor import MANAGED_POLICY_NAMES, cell_values, table_rules
+
+ARN = "arn:aws:iam::aws:policy/"
+MAMIP = "https://github.com/z0ph/MAMIP commit de4971a44b36762f50d87c2baf65ebbec0e93b39"
+
+
+def test_every_named_policy_is_shipped() -> None:
+    assert {ARN + n for n in MANAGED_POLICY_NAMES} == KNOWN_MANAGED_POLICIES
+    assert len(KNOWN_MANAGED_POLICIES) == 20
+
+
+def test_administrator_access_exact() -> None:
+    p = managed_policy(ARN + "AdministratorAccess")
+    assert p is not None
+    assert (p.name, p.arn, p.version_id, p.create_date) == (
+        "AdministratorAccess", ARN + "AdministratorAccess", "v1", "2015-02-06T18:39:46Z")
+    assert p.document == {"Version": "2012-10-17", "Statement": [{"Action": "*", "Resource": "*", "Effect": "Allow"}]}
+    assert p.source == f"{MAMIP}: policies/AdministratorAccess"
+    assert p.retrieved == "2025-02-22T01:05:18+00:00"
+
+
+def test_power_user_first_statement_is_a_not_action() -> None:
+    p = managed_policy(ARN + "PowerUserAccess")
+    assert p is not None and p.version_id == "v6"
+    assert p.document["Statement"][0] == {
+        "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*", "Effect": "Allow"}
+
+
+def test_s3_read_only_exact() -> None:
+    p = managed_policy(ARN + "AmazonS3ReadOnlyAccess")
+    assert p is not None and p.version_id == "v3"
+    assert p.document["Statement"] == [{
+        "Action": ["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"],
+        "Resource": "*", "Effect": "Allow"}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [("AmazonEKSClusterPolicy", "v7"), ("AmazonEKSWorkerNodePolicy", "v3"), ("AmazonEKS_CNI_Policy", "v5"),
+     ("AmazonEC2ContainerRegistryReadOnly", "v3"), ("ReadOnlyAccess", "v128"), ("IAMFullAccess", "v2")],
+)
+def test_default_version_ids(name: str, version: str) -> None:
+    p = managed_policy(ARN + name)
+    assert p is not None and p.version_id == version and p.document["Version"] == "2012-10-17"
+
+
+def test_unknown_policy_is_none_not_empty() -> None:
+    assert managed_policy(ARN + "AmazonRedshiftFullAccess") is None
+    assert managed_policy("arn:aws:iam::111122223333:policy/AdministratorAccess") is None
+
+
+def test_view_policy_rules_exact() -> None:
+    p = access_policy("AmazonEKSViewPolicy")
+    assert p is not None
+    assert p.arn == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+    assert access_policy(p.arn) == p
+    assert len(p.rules) == 10
+    assert p.rules[0] == {
+        "apiGroups": ["apps"],
+        "resources": ["controllerrevisions", "daemonsets", "daemonsets/status", "deployments",
+                      "deployments/scale", "deployments/status", "replicasets", "replicasets/scale",
+                      "replicasets/status", "statefulsets", "statefulsets/scale", "statefulsets/status"],
+        "verbs": ["get", "list", "watch"],
+    }  # fmt: skip
+    assert p.rules[8]["resources"][-1] == "resourcequotas/status"  # the page's r``esource... typo
+    assert not any("secrets" in r.get("resources", []) for r in p.rules)
+    assert p.source.startswith("EKS User Guide, Review access policy permissions")
+
+
+def test_cluster_admin_and_admin_view() -> None:
+    admin = access_policy("AmazonEKSClusterAdminPolicy")
+    assert admin is not None and admin.rules == (
+        {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
+        {"nonResourceURLs": ["*"], "verbs": ["*"]},
+    )
+    view = access_policy("AmazonEKSAdminViewPolicy")
+    assert view is not None and view.rules == ({"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch"]},)
+
+
+def test_edit_and_admin_differ_by_rbac_and_local_reviews() -> None:
+    edit, admin = access_policy("AmazonEKSEditPolicy"), access_policy("AmazonEKSAdminPolicy")
+    assert edit is not None and admin is not None
+    assert len(edit.rules) == 20 and len(admin.rules) == 22
+    extra = [r for r in admin.rules if r not in edit.rules]
+    assert extra == [
+        {"apiGroups": ["authorization.k8s.io"], "resources": ["localsubjectaccessreviews"], "verbs": ["create"]},
+        {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["rolebindings", "roles"],
+         "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]},
+    ]  # fmt: skip
+    assert {"apiGroups": [""], "resources": ["serviceaccounts"], "verbs": ["impersonate"]} in edit.rules
+
+
+def test_unpublished_policies_are_known_but_have_no_rules() -> None:
+    assert "AmazonEKSAutoNodePolicy" in KNOWN_ACCESS_POLICIES
+    assert access_policy("AmazonEKSAutoNodePolicy") is None
+    assert access_policy("AmazonEKSNoSuchPolicy") is None
+    assert len(KNOWN_ACCESS_POLICIES) == 15
+
+
+def test_adoc_cells_and_tables() -> None:
+    assert cell_values("````get``, `list`, `watch```") == ["get", "list", "watch"]
+    assert cell_values("``\\*``") == ["*"]
+    assert cell_values("``+*+``") == ["*"]
+    assert cell_values("`get`,``list``, `watch`") == ["get", "list", "watch"]
+    assert cell_values("") == []
+    table = "|===\n|Kubernetes API groups\n|Kubernetes nonResourceURLs\n|Kubernetes resources\n" \
+            "|Kubernetes verbs (permissions)\n\n|`apps`\n|\n|`deployments`\n|`get`\n\n|\n|`/healthz`\n|\n|`get`\n|==="
+    assert table_rules(table) == [
+        {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get"]},
+        {"nonResourceURLs": ["/healthz"], "verbs": ["get"]},
+    ]
