@@ -39,6 +39,7 @@ def dev_plan(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
         return _plan(_dev_config())
 
 
+@pytest.mark.xfail(strict=True, reason="needs the model branch: the implicit cluster-creator admin (issue 8 item 6) is advisory there")
 def test_dev_plan_has_no_mandatory_finding(dev_plan: list[dict[str, Any]]) -> None:
     found = run_checks(dev_plan)
     assert [f for f in found if f.enforcement is Enforcement.MANDATORY] == []

@@ -9,8 +9,8 @@ Sources:
   Either way one object, identified by API group, kind, namespace and name, has one resource.
 - What every cluster already has: the namespaces default, kube-system, kube-public and
   kube-node-lease; the bootstrap RBAC policy the API server creates at start-up
-  (kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy, vendored in
-  ``eks_access.analysis.data``); a ``default`` ServiceAccount in every namespace (the service
+  (kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy, vendored per version
+  in ``eks_access.kubedata``), cluster-wide and in kube-system and kube-public; a ``default`` ServiceAccount in every namespace (the service
   account controller, https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts);
   the ``kube-root-ca.crt`` ConfigMap in every namespace (kubernetes/kubernetes
   pkg/controller/certificates/rootcacertpublisher/publisher.go). pulumi-eks owns
@@ -29,13 +29,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
-from eks_access.analysis.builtin_roles import (
-    api_resources,
-    bootstrap_cluster_role_bindings,
-    bootstrap_cluster_roles,
-)
+from eks_access import kubedata
 from eks_access.offline import implicit
 from eks_access.offline.contracts.base import Plan, Record, Violation, known, violation
 from eks_access.offline.wire import is_unknown
@@ -48,13 +45,18 @@ Identity = tuple[str, str, str, str, str]  # provider, group, kind, namespace, n
 
 def check(plan: Plan) -> Iterator[Violation]:
     objects = [r for r in plan.records if _is_object(r)]
+    if not objects:
+        return
+    version = _cluster_version(plan)
+    scopes = _scopes(version)
+    builtin = _builtin_objects(version)
     new_clusters = _providers_of_new_clusters(plan)
     created_namespaces = _created_namespaces(objects, plan)
     owned = _pulumi_eks_objects(plan)
     seen: dict[Identity, Record] = {}
     for record in objects:
         group, kind = _group_kind(record)
-        namespaced = is_namespaced(group, kind)
+        namespaced = scopes.get((group, kind))
         meta = record["inputs"].get("metadata")
         meta = meta if isinstance(meta, Mapping) else {}
         name, namespace = meta.get("name"), meta.get("namespace")
@@ -78,7 +80,7 @@ def check(plan: Plan) -> Iterator[Violation]:
                 "(pulumi-kubernetes refuses the second create with AlreadyExists)",
             )
             continue
-        existing = _existing(group, kind, namespace, str(name)) or owned.get((group, kind, namespace, str(name)))
+        existing = _existing(group, kind, namespace, str(name), builtin) or owned.get((group, kind, namespace, str(name)))
         if existing:
             yield violation(
                 "k8s-object-exists", record,
@@ -110,32 +112,36 @@ def _group_kind(record: Record) -> tuple[str, str]:
     return ("" if group == "core" else group), kind
 
 
-def is_namespaced(group: str, kind: str) -> bool | None:
-    """Scope of a built-in kind from the vendored API resource table; None for unknown kinds (CRDs)."""
-    found = api_resources().get(_guess_resource(kind))
-    if found is None or found[0] != group:
-        return None
-    return found[1]
+def _cluster_version(plan: Plan) -> str:
+    """The Kubernetes version whose built-ins a new cluster has: the one cluster's, else the newest supported."""
+    versions = {c["inputs"].get("version") for c in plan.of(*sorted(implicit.CLUSTER_TYPES))}
+    versions = {v for v in versions if isinstance(v, str) and known(v)}
+    return kubedata.normalize_version(versions.pop()) if len(versions) == 1 else kubedata.DEFAULT_VERSION
 
 
-def _guess_resource(kind: str) -> str:
-    """The resource (plural) name of a kind, as apimachinery guesses it.
-
-    kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/api/meta/restmapper.go,
-    ``UnsafeGuessKindToResource``: lower-case; ``endpoints`` stays; ``-s`` adds ``es``;
-    ``-y`` becomes ``ies``; anything else adds ``s``.
-    """
-    lower = kind.lower()
-    if lower == "endpoints":
-        return lower
-    if lower.endswith("s"):
-        return lower + "es"
-    if lower.endswith("y"):
-        return lower[:-1] + "ies"
-    return lower + "s"
+@cache
+def _scopes(version: str) -> dict[tuple[str, str], bool]:
+    """(API group, kind) -> namespaced, from the release's discovery documents; CRDs are absent."""
+    return {(r.group, r.kind): r.namespaced for r in kubedata.api_resources(version).values()}
 
 
-def _existing(group: str, kind: str, namespace: str, name: str) -> str | None:
+@cache
+def _builtin_objects(version: str) -> dict[tuple[str, str, str, str], str]:
+    """(group, kind, namespace, name) of every object the API server's bootstrap policy creates."""
+    policy = kubedata.bootstrap_policy(version)
+    out: dict[tuple[str, str, str, str], str] = {}
+    for kind, items in (
+        ("ClusterRole", policy.cluster_roles), ("ClusterRoleBinding", policy.cluster_role_bindings),
+        ("Role", policy.roles), ("RoleBinding", policy.role_bindings),
+    ):
+        for item in items:
+            meta = item.get("metadata") or {}
+            key = ("rbac.authorization.k8s.io", kind, str(meta.get("namespace") or ""), str(meta.get("name")))
+            out[key] = f"part of the Kubernetes {version} API server's bootstrap RBAC policy"
+    return out
+
+
+def _existing(group: str, kind: str, namespace: str, name: str, builtin: Mapping[tuple[str, str, str, str], str]) -> str | None:
     """Why a new cluster already has this object, or None."""
     if (group, kind) == ("", "Namespace") and name in BUILTIN_NAMESPACES:
         return "a built-in namespace"
@@ -143,15 +149,7 @@ def _existing(group: str, kind: str, namespace: str, name: str) -> str | None:
         return "the service account controller creates it in every namespace"
     if (group, kind) == ("", "ConfigMap") and name == "kube-root-ca.crt":
         return "the root CA publisher creates it in every namespace"
-    if (group, kind) == ("rbac.authorization.k8s.io", "ClusterRole") and name in _bootstrap_names(bootstrap_cluster_roles()):
-        return "part of the API server's bootstrap RBAC policy"
-    if (group, kind) == ("rbac.authorization.k8s.io", "ClusterRoleBinding") and name in _bootstrap_names(bootstrap_cluster_role_bindings()):
-        return "part of the API server's bootstrap RBAC policy"
-    return None
-
-
-def _bootstrap_names(items: tuple[dict[str, Any], ...]) -> frozenset[str]:
-    return frozenset(str(item.get("metadata", {}).get("name")) for item in items)
+    return builtin.get((group, kind, namespace, name))
 
 
 def _pulumi_eks_objects(plan: Plan) -> dict[tuple[str, str, str, str], str]:
