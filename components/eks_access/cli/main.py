@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", parents=[common, fmt], help="run the stack program on mocks and write the plan")
     p.add_argument("--out", help="output directory (default: build/STACK); must be absent, empty or a previous plan")
-    sub.add_parser("check", parents=[common, fmt], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
+    _preview_arg(p)
+    p = sub.add_parser("check", parents=[common, fmt], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
+    _preview_arg(p)
     p = sub.add_parser("can-i", parents=[common, fmt], help="can PRINCIPAL do VERB on RESOURCE? (exit 0 yes, 1 no)")
     p.add_argument("verb")
     p.add_argument("resource")
@@ -70,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--member", help="IAM user name of the member (fills role_session_name)")
             p.add_argument("--source-profile", default="default", help="profile holding the member's own credentials")
     return parser
+
+
+def _preview_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preview", action="store_true",
+                        help="plan as a first `pulumi preview` sees the stack: what exists only after `pulumi up` is unknown")
 
 
 def _namespace_args(parser: argparse.ArgumentParser) -> None:
@@ -161,7 +168,7 @@ def _plan(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
 
     file = _config_file(args)
     folder = file.resolve().parent
-    key = cache.plan_key(_stack_name(args), [file, folder / "Pulumi.yaml", folder / "Pulumi.yml", folder / "__main__.py"])
+    key = cache.plan_key(_stack_name(args) + (" --preview" if getattr(args, "preview", False) else ""), [file, folder / "Pulumi.yaml", folder / "Pulumi.yml", folder / "__main__.py"])
     hit = cache.load(key)
     if hit is not None:
         return hit
@@ -177,7 +184,8 @@ def _plan_stack(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[st
     spec = stack.spec()  # names the file, line and key path, before Pulumi loads
     from eks_access.offline import plan_config
 
-    result = plan_config(stack.config, stack=stack.stack, program=_project_program(stack.file), spec=spec, project=stack.project)
+    result = plan_config(stack.config, stack=stack.stack, program=_project_program(stack.file), spec=spec, project=stack.project,
+                         preview=getattr(args, "preview", False), source=str(stack.file))
     return result.resources, result.exports, dict(spec.guardrails)
 
 

@@ -17,9 +17,11 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-#: What ``pulumi preview --json`` shows for a value that exists only after ``pulumi up``
-#: (pulumi sdk/python/lib/pulumi/runtime/rpc.py: UNKNOWN).
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# What ``pulumi preview --json`` shows for a value that exists only after ``pulumi up``
+# (pulumi sdk/python/lib/pulumi/runtime/rpc.py: UNKNOWN); defined once, beside the plan reader.
+from eks_access.plan.reader import UNKNOWN
+
+__all__ = ["UNKNOWN", "has_ref", "has_unknown", "is_unknown", "plain_to_struct", "ref_label", "ref_name", "struct_to_plain"]
 
 _SIG = "4dabf18193072939515e22adb298388d"
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
