@@ -6,7 +6,12 @@ in-process run; ``contracts`` refuse what the real services refuse; ``runner`` t
 together. ``wire.UNKNOWN`` is how a preview writes a value that exists only after ``pulumi up``.
 """
 
-from eks_access.offline.cloud import OFFLINE_ACCOUNT, OFFLINE_DEPLOYER, FakeCloud, UnknownInvokeError
+from eks_access.offline.cloud import (
+    OFFLINE_ACCOUNT,
+    OFFLINE_DEPLOYER,
+    FakeCloud,
+    UnknownInvokeError,
+)
 from eks_access.offline.contracts import ContractError
 from eks_access.offline.runner import ProgramResult, plan_config, run_program
 from eks_access.offline.wire import UNKNOWN

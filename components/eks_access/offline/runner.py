@@ -26,7 +26,7 @@ from eks_access.offline.wire import UNKNOWN
 from eks_access.spec import StackSpec
 
 Record = dict[str, Any]
-Attribution = Callable[[Sequence[Record], Record], str]
+Attribution = Callable[[Sequence[Mapping[str, Any]], Mapping[str, Any]], str]
 
 
 @dataclass
@@ -171,7 +171,7 @@ def plan_config(
     checked = spec
     cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=offline_region(spec.region, os.environ))
 
-    def attribute(records: Sequence[Record], record: Record) -> str:
+    def attribute(records: Sequence[Mapping[str, Any]], record: Mapping[str, Any]) -> str:
         return config_keys(records, checked, project)(record)
 
     return run_program(

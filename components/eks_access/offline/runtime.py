@@ -108,13 +108,13 @@ def _pumping(loop: asyncio.AbstractEventLoop) -> Iterator[Callable[[asyncio.Task
     original = pulumi.Resource.__init__
 
     def pump() -> None:
-        ready = loop._ready  # type: ignore[attr-defined]
+        ready = loop._ready
         todo = len(ready)
         task = state["task"]
         asyncio.tasks._leave_task(loop, task)
         try:
             while ready:
-                loop._run_once()  # type: ignore[attr-defined]
+                loop._run_once()
         finally:
             while len(ready) < todo:
                 handle = asyncio.Handle(lambda: None, (), loop)

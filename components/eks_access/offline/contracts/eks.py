@@ -127,11 +127,11 @@ def _associations(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation
     entries = {key: record for record in plan.of(ENTRY) if (key := _entry_key(record)) is not None}
     associations = list(plan.of(ASSOCIATION))
 
-    def key(record: Record) -> tuple[Any, ...] | None:
+    def association_key(record: Record) -> tuple[Any, ...] | None:
         entry, policy = _entry_key(record), record["inputs"].get("policyArn")
         return (*entry, policy) if entry is not None and known(policy) else None
 
-    for later, first in duplicates(associations, key):
+    for later, first in duplicates(associations, association_key):
         yield violation(
             "eks-one-association-per-policy", later,
             f"{first['name']} already associates {later['inputs']['policyArn']} with the access entry of "

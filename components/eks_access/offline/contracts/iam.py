@@ -16,7 +16,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from eks_access import documents as docs
-from eks_access.offline.contracts.base import Plan, Record, Violation, duplicates, known, lower_key, violation
+from eks_access.offline.contracts.base import (
+    Plan,
+    Record,
+    Violation,
+    duplicates,
+    known,
+    lower_key,
+    violation,
+)
 from eks_access.offline.wire import is_unknown
 
 _NAMED = {
@@ -118,7 +126,9 @@ def _one_resource_per_membership(plan: Plan) -> Iterator[Violation]:
     for record in plan.of("aws:iam/userGroupMembership:UserGroupMembership"):
         user = lower_key(record["inputs"].get("user"))
         groups = record["inputs"].get("groups") or []
-        for group in groups if user is not None and isinstance(groups, list) else []:
+        if user is None or not isinstance(groups, list):
+            continue
+        for group in groups:
             key = lower_key(group)
             if key is None:
                 continue
