@@ -24,6 +24,7 @@ from typing import Any
 import pulumi
 
 from eks_access import documents as docs
+from eks_access.limits import IamQuotas
 from eks_access.offline import implicit
 from eks_access.offline.contracts import ContractError
 from eks_access.offline.wire import UNKNOWN
@@ -65,6 +66,7 @@ class FakeCloud(pulumi.runtime.Mocks):
     region: str = "us-east-1"
     partition: str = "aws"
     deployer_arn: str | None = None
+    iam_quotas: IamQuotas = field(default_factory=IamQuotas)
     preview: bool = False
     records: list[Record] = field(default_factory=list)
     #: ``type::name`` -> logical name of the explicit provider it was registered with.

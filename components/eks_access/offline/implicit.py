@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from eks_access.analysis.principals import canonical_identity_arn
+from eks_access.spec.fields import ASSUMED_ROLE_ARN
 from eks_access.offline.wire import is_unknown, ref_name
 
 Record = dict[str, Any]
@@ -101,6 +101,19 @@ def creator_admin_enabled(cluster: Mapping[str, Any]) -> bool:
     return True
 
 
+def creator_principal(caller_arn: str) -> str:
+    """The IAM principal EKS records for a caller: an assumed-role session is its role.
+
+    STS names a role session ``arn:<p>:sts::<account>:assumed-role/<role>/<session>`` (no path);
+    EKS keys access entries by the IAM role, ``arn:<p>:iam::<account>:role/<role>``.
+    """
+    match = ASSUMED_ROLE_ARN.fullmatch(caller_arn)
+    if match is None:
+        return caller_arn
+    partition = caller_arn.split(":", 2)[1]
+    return f"arn:{partition}:iam::{match['account']}:role/{match['name']}"
+
+
 def entry_defaults(entry_type: str, principal: Any) -> dict[str, Any]:
     """What EKS fills in for an access entry created without ``userName``/``kubernetesGroups``.
 
@@ -123,7 +136,7 @@ def entry_defaults(entry_type: str, principal: Any) -> dict[str, Any]:
 
 def _creator(cluster: Record, caller_arn: str) -> Iterator[Implicit]:
     name, eks_name = str(cluster["name"]), cluster_name(cluster)
-    principal = canonical_identity_arn(caller_arn)
+    principal = creator_principal(caller_arn)
     yield Implicit(
         "aws:eks/accessEntry:AccessEntry", f"{name}-creator-access-entry", name, CREATOR,
         {"clusterName": eks_name, "principalArn": principal, "type": "STANDARD"},

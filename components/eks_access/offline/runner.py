@@ -84,7 +84,7 @@ def run_program(
         loop.close()
         asyncio.set_event_loop(previous_loop)
     records = sort_records(cloud.records)
-    violations = check_plan(records, cloud.providers)
+    violations = check_plan(records, cloud.providers, cloud.iam_quotas)
     raise_first(violations, (lambda record: attribute(records, record)) if attribute else None, source)
     return ProgramResult(records, exports)
 
@@ -129,6 +129,10 @@ async def _resolved(value: Any) -> Any:
     return str(value)
 
 
+def _account_of(arn: str | None) -> str | None:
+    return arn.split(":")[4] if arn else None
+
+
 def _current_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_event_loop_policy().get_event_loop()
@@ -169,7 +173,10 @@ def plan_config(
 
         program = main
     checked = spec
-    cloud = FakeCloud(account_id=spec.account_id or OFFLINE_ACCOUNT, region=offline_region(spec.region, os.environ))
+    cloud = FakeCloud(
+        account_id=spec.account_id or _account_of(spec.cluster.deployer_arn) or OFFLINE_ACCOUNT,
+        region=offline_region(spec.region, os.environ), iam_quotas=spec.iam_quotas, deployer_arn=spec.cluster.deployer_arn,
+    )
 
     def attribute(records: Sequence[Mapping[str, Any]], record: Mapping[str, Any]) -> str:
         return config_keys(records, checked, project)(record)

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from eks_access.offline.contracts import eks, iam, kubernetes, pulumi_eks
+from eks_access.limits import IamQuotas
+from eks_access.offline.contracts import eks, iam, kubernetes, pulumi_eks, quotas
 from eks_access.offline.contracts.base import ContractError, Plan, Record, Violation, resource_key
 
 __all__ = ["ContractError", "Violation", "check_plan", "raise_first", "resource_key"]
 
-_MODULES = (pulumi_eks, iam, eks, kubernetes)
+_MODULES = (pulumi_eks, iam, quotas, eks, kubernetes)
 
 
-def check_plan(records: Sequence[Record], providers: Mapping[str, str] | None = None) -> list[Violation]:
-    """Every violation in ``records``; ``providers`` maps ``type::name`` to the provider's logical name."""
-    plan = Plan(list(records), dict(providers or {}))
+def check_plan(
+    records: Sequence[Record], providers: Mapping[str, str] | None = None, iam_quotas: IamQuotas | None = None
+) -> list[Violation]:
+    """Every violation in ``records``; ``providers`` maps ``type::name`` to the provider's logical
+    name; ``iam_quotas`` are the account's adjustable IAM quotas (AWS defaults when None)."""
+    plan = Plan(list(records), dict(providers or {}), iam_quotas or IamQuotas())
     return [found for module in _MODULES for found in module.check(plan)]
 
 

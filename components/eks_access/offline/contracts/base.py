@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eks_access.errors import SpecError
+from eks_access.limits import IamQuotas
 from eks_access.offline.wire import has_unknown, is_unknown, ref_name
 
 Record = Mapping[str, Any]
@@ -69,6 +70,7 @@ class Plan:
 
     records: list[Record]
     providers: Mapping[str, str] = field(default_factory=dict)
+    quotas: IamQuotas = field(default_factory=IamQuotas)
     by_type: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
 

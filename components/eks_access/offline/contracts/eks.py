@@ -1,6 +1,9 @@
 """Amazon EKS: access entries, access policy associations, Pod Identity, add-ons, node groups.
 
 Sources (EKS API reference and user guide):
+- Reserved username and group prefixes: ``eks_access.limits`` (EKS user guide, "Set a custom
+  username"; for groups the InvalidParameterException EKS returns for ``system:`` names, as
+  reported in terraform-aws-modules/terraform-aws-eks#2915).
 - CreateAccessEntry, https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html:
   one entry per IAM principal ("You can't specify the same ARN in more than one access entry");
   node types (EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX, ...) only for IAM roles, and "you can't
@@ -29,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from eks_access import limits
 from eks_access.offline import implicit
 from eks_access.offline.contracts.base import (
     Plan,
@@ -112,6 +116,7 @@ def _entry_shape(record: Record, clusters: dict[str, Record]) -> Iterator[Violat
         )
     entry_type = str(inputs.get("type") or "STANDARD")
     if entry_type not in NODE_ENTRY_TYPES:
+        yield from _reserved_names(record)
         return
     for field in ("kubernetesGroups", "userName"):
         if inputs.get(field) not in (None, []):
@@ -121,6 +126,22 @@ def _entry_shape(record: Record, clusters: dict[str, Record]) -> Iterator[Violat
             )
     if known(principal) and ":role/" not in str(principal):
         yield violation("eks-node-entry-shape", record, f"a {entry_type} access entry needs an IAM role ARN, not {principal}")
+
+
+def _reserved_names(record: Record) -> Iterator[Violation]:
+    """Usernames and groups EKS keeps for itself (prefixes in ``eks_access.limits``)."""
+    username = record["inputs"].get("userName")
+    problem = limits.eks_username_problem(username) if isinstance(username, str) and known(username) else None
+    if problem:
+        yield violation("eks-reserved-name", record, f"userName {problem}")
+    groups = record["inputs"].get("kubernetesGroups")
+    for group in groups if isinstance(groups, list) else []:
+        if isinstance(group, str) and group.startswith(limits.EKS_RESERVED_GROUP_PREFIX):
+            yield violation(
+                "eks-reserved-name", record,
+                f"kubernetesGroups has {group!r}: EKS refuses group names starting with "
+                f"{limits.EKS_RESERVED_GROUP_PREFIX!r} (CreateAccessEntry: InvalidParameterException)",
+            )
 
 
 def _associations(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation]:
