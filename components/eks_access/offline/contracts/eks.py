@@ -77,8 +77,13 @@ def _entry_key(record: Record) -> tuple[Any, ...] | None:
     return (cluster, principal) if known(cluster) and principal is not None else None
 
 
+def _eks_first(records: Iterator[Record]) -> list[Record]:
+    """What EKS creates itself exists first (with the cluster or node group): blame the other one."""
+    return sorted(records, key=lambda r: "implicit" not in r)
+
+
 def _entries(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation]:
-    entries = list(plan.of(ENTRY))
+    entries = _eks_first(plan.of(ENTRY))
     for later, first in duplicates(entries, _entry_key):
         yield violation(
             "eks-one-entry-per-principal", later,
@@ -122,10 +127,10 @@ def _entry_shape(record: Record, clusters: dict[str, Record]) -> Iterator[Violat
         if inputs.get(field) not in (None, []):
             yield violation(
                 "eks-node-entry-shape", record,
-                f"a {entry_type} access entry takes no {field}; EKS gives node entries their own username and groups",
+                f"access entries of type {entry_type} take no {field}; EKS gives node entries their own username and groups",
             )
     if known(principal) and ":role/" not in str(principal):
-        yield violation("eks-node-entry-shape", record, f"a {entry_type} access entry needs an IAM role ARN, not {principal}")
+        yield violation("eks-node-entry-shape", record, f"access entries of type {entry_type} need an IAM role ARN, not {principal}")
 
 
 def _reserved_names(record: Record) -> Iterator[Violation]:
@@ -146,7 +151,7 @@ def _reserved_names(record: Record) -> Iterator[Violation]:
 
 def _associations(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation]:
     entries = {key: record for record in plan.of(ENTRY) if (key := _entry_key(record)) is not None}
-    associations = list(plan.of(ASSOCIATION))
+    associations = _eks_first(plan.of(ASSOCIATION))
 
     def association_key(record: Record) -> tuple[Any, ...] | None:
         entry, policy = _entry_key(record), record["inputs"].get("policyArn")

@@ -27,12 +27,12 @@ from eks_access.offline.contracts.base import (
 )
 from eks_access.offline.wire import is_unknown
 
-_NAMED = {
-    "aws:iam/role:Role": "role",
-    "aws:iam/group:Group": "group",
-    "aws:iam/user:User": "user",
-    "aws:iam/policy:Policy": "managed policy",
-    "aws:iam/instanceProfile:InstanceProfile": "instance profile",
+_NAMED = {  # type -> (what IAM calls it, the API that refuses a taken name)
+    "aws:iam/role:Role": ("role", "CreateRole"),
+    "aws:iam/group:Group": ("group", "CreateGroup"),
+    "aws:iam/user:User": ("user", "CreateUser"),
+    "aws:iam/policy:Policy": ("managed policy", "CreatePolicy"),
+    "aws:iam/instanceProfile:InstanceProfile": ("instance profile", "CreateInstanceProfile"),
 }
 _INLINE = {
     "aws:iam/rolePolicy:RolePolicy": ("role", "role"),
@@ -56,14 +56,14 @@ def check(plan: Plan) -> Iterator[Violation]:
 
 
 def _unique_names(plan: Plan) -> Iterator[Violation]:
-    for typ, what in _NAMED.items():
+    for typ, (what, api) in _NAMED.items():
         # Only explicit names: an autonamed resource gets a random suffix and never collides.
         for later, first in duplicates(plan.of(typ), lambda r: lower_key(r["inputs"].get("name"))):
             yield violation(
                 "iam-unique-name", later,
                 f"IAM {what} names are unique in the account regardless of case and path; "
                 f"{first['name']} already creates {what} {first['inputs']['name']!r} "
-                f"(CreateRole/CreateGroup/CreatePolicy fail with EntityAlreadyExists)",
+                f"({api} fails with EntityAlreadyExists)",
             )
 
 
