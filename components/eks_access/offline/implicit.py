@@ -25,8 +25,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from eks_access.spec.fields import ASSUMED_ROLE_ARN
 from eks_access.offline.wire import is_unknown, ref_name
+from eks_access.spec.fields import ASSUMED_ROLE_ARN
 
 Record = dict[str, Any]
 

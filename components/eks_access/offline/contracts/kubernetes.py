@@ -80,14 +80,26 @@ def check(plan: Plan) -> Iterator[Violation]:
                 "(pulumi-kubernetes refuses the second create with AlreadyExists)",
             )
             continue
-        existing = _existing(group, kind, namespace, str(name), builtin) or owned.get((group, kind, namespace, str(name)))
+        object_key = (group, kind, namespace, str(name))
+        existing = _existing(group, kind, namespace, str(name), builtin)
         if existing:
             yield violation(
                 "k8s-object-exists", record,
                 f"every cluster already has {where} ({existing}); pulumi-kubernetes refuses to create it (AlreadyExists). "
                 "Use a Patch resource to change it, or choose another name",
             )
-        if namespaced and identity[0] in new_clusters and namespace not in created_namespaces.get(identity[0], set()):
+        elif object_key in owned:
+            yield violation(
+                "k8s-object-exists", record,
+                f"{owned[object_key]} already manages {where}; pass its mappings to the cluster (roleMappings, "
+                "userMappings) instead of a second resource that would fight over the object",
+            )
+        if (
+            namespaced
+            and identity[0] in new_clusters
+            and namespace not in BUILTIN_NAMESPACES
+            and namespace not in created_namespaces.get(identity[0], set())
+        ):
             yield violation(
                 "k8s-namespace-exists", record,
                 f"namespace {namespace!r} does not exist: nothing in the program creates it and a new cluster has only "
@@ -158,7 +170,7 @@ def _pulumi_eks_objects(plan: Plan) -> dict[tuple[str, str, str, str], str]:
     for cluster in plan.of("eks:index:Cluster"):
         mode = implicit.authentication_mode(cluster)
         if known(mode) and mode != "API":
-            owned[("", "ConfigMap", "kube-system", "aws-auth")] = f"pulumi-eks cluster {cluster['name']} manages it"
+            owned[("", "ConfigMap", "kube-system", "aws-auth")] = f"pulumi-eks cluster {cluster['name']}"
     return owned
 
 
@@ -168,7 +180,7 @@ def _created_namespaces(objects: list[Record], plan: Plan) -> dict[str, set[str]
         if _group_kind(record) == ("", "Namespace"):
             name = record["inputs"]["metadata"].get("name")
             if isinstance(name, str) and not is_unknown(name):
-                out.setdefault(plan.provider_of(record), set(BUILTIN_NAMESPACES)).add(name)
+                out.setdefault(plan.provider_of(record), set()).add(name)
     return out
 
 
