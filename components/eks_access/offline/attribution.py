@@ -2,7 +2,9 @@
 
 The components tag what they create (``eks-access/team``, ``eks-access/service-account``), and
 a resource belongs to the top-level component it descends from; the cluster, its node group
-and what EKS adds for them come from ``cluster``; a direct user mapping is found by its ARN.
+and what EKS adds for them come from ``cluster``; a user mapping or a break-glass admin entry
+is found by its principal ARN. A collision blames one resource; when that one has no key, the
+error shows the key of the resource it collides with.
 """
 
 from __future__ import annotations
@@ -19,12 +21,19 @@ TEAM_TAG = "eks-access/team"
 SERVICE_ACCOUNT_TAG = "eks-access/service-account"
 
 
-def config_keys(records: Sequence[Record], spec: StackSpec, namespace: str) -> Callable[[Record], str]:
-    """``record -> "<namespace>:teams[1]"`` (or "" when no key produced it)."""
+def config_keys(
+    records: Sequence[Record], spec: StackSpec, namespace: str, admins_as_written: Sequence[Any] = ()
+) -> Callable[[Record], str]:
+    """``record -> "<namespace>:teams[1]"`` (or "" when no key produced it).
+
+    ``admins_as_written`` is ``cluster.admins`` in the order of the stack file (the spec keeps
+    them sorted), so an index points at the line the user wrote.
+    """
     parents = {str(r["name"]): r.get("parent") for r in records}
     teams = {t.name: i for i, t in enumerate(spec.teams)}
     workloads = {f"{w.namespace}.{w.service_account}": i for i, w in enumerate(spec.workloads)}
-    users = {u.user_arn: i for i, u in enumerate(spec.users)}
+    users = {u.user_arn: f"users[{i}]" for i, u in enumerate(spec.users)}
+    admins = {arn: f"cluster.admins[{i}]" for i, arn in enumerate(admins_as_written or spec.cluster.admins)}
     by_root: dict[str, str] = {}
     for record in records:
         tags = record["inputs"].get("tags")
@@ -39,14 +48,17 @@ def config_keys(records: Sequence[Record], spec: StackSpec, namespace: str) -> C
     def key_of(record: Record) -> str:
         root = _root(str(record["name"]), parents)
         key = by_root.get(root)
-        if key is None and record["type"] == "aws:eks/accessEntry:AccessEntry" and "implicit" not in record:
-            index = users.get(record["inputs"].get("principalArn"))
-            key = f"users[{index}]" if index is not None else None
+        if key is None and record["type"] in _MAPPINGS and "implicit" not in record:
+            principal = record["inputs"].get("principalArn")
+            key = users.get(principal) or admins.get(principal)
         if key is None and _from_cluster(root, records):
             key = "cluster"
         return f"{namespace}:{key}" if key else ""
 
     return key_of
+
+
+_MAPPINGS = frozenset({"aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"})
 
 
 def _root(name: str, parents: Mapping[str, Any]) -> str:

@@ -20,7 +20,7 @@ from pulumi.runtime.stack import run_pulumi_func
 
 from eks_access.offline import runtime
 from eks_access.offline.cloud import OFFLINE_ACCOUNT, FakeCloud
-from eks_access.offline.contracts import check_plan, raise_first
+from eks_access.offline.contracts import ContractError, check_plan, raise_first
 from eks_access.offline.monitor import RecordingMonitor
 from eks_access.offline.wire import UNKNOWN
 from eks_access.spec import StackSpec
@@ -76,7 +76,10 @@ def run_program(
                 for key, value in (getattr(root, "outputs", {}) or {}).items():
                     exports[key] = await _resolved(value)
 
-            loop.run_until_complete(body())
+            try:
+                loop.run_until_complete(body())
+            except ContractError as err:  # refused by the fake cloud while the program ran
+                raise (err.in_file(source) if source else err) from None
     finally:
         runtime.drain(loop)
         SETTINGS.rpc_manager.clear()
@@ -179,7 +182,9 @@ def plan_config(
     )
 
     def attribute(records: Sequence[Mapping[str, Any]], record: Mapping[str, Any]) -> str:
-        return config_keys(records, checked, project)(record)
+        cluster = raw_stack_config(config, project).get("cluster")
+        admins = cluster.get("admins") if isinstance(cluster, Mapping) else None
+        return config_keys(records, checked, project, admins if isinstance(admins, list) else ())(record)
 
     return run_program(
         program, config=pulumi_config(config), project=project, stack=stack, cloud=cloud, preview=preview,

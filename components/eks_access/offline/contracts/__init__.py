@@ -41,5 +41,7 @@ def raise_first(
     first = violations[0]
     more = len(violations) - 1
     suffix = f" (and {more} more contract violation{'s' if more > 1 else ''})" if more else ""
-    path = key_of(first.record) if key_of is not None else ""
+    path = ""
+    if key_of is not None:
+        path = key_of(first.record) or (key_of(first.other) if first.other is not None else "")
     raise ContractError(path, f"{first.resource}: {first.message}{suffix}", file=file)

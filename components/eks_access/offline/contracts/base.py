@@ -29,10 +29,17 @@ class ContractError(SpecError):
     """
 
     def __init__(self, path: str, message: str, *, file: str | None = None) -> None:
-        self.file = file
+        self.file: str | None = None
         super().__init__(path, message)
         if file:
-            self.args = (f"{file}: {path}: {message}" if path else f"{file}: {message}",)
+            self.in_file(file)
+
+    def in_file(self, file: str) -> ContractError:
+        """Name the stack file the plan came from (once)."""
+        if self.file is None:
+            self.file = file
+            self.args = (f"{file}: {self.path}: {self.detail}" if self.path else f"{file}: {self.detail}",)
+        return self
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -45,14 +52,16 @@ class Violation:
     rule: str
     record: Record
     message: str
+    #: The resource it collides with, if any: its config key is shown when ``record`` has none.
+    other: Record | None = None
 
     @property
     def resource(self) -> str:
         return f"{self.record['name']} ({self.record['type']})"
 
 
-def violation(rule: str, record: Record, message: str) -> Violation:
-    return Violation(rule, record, message)
+def violation(rule: str, record: Record, message: str, other: Record | None = None) -> Violation:
+    return Violation(rule, record, message, other)
 
 
 def known(value: Any) -> bool:

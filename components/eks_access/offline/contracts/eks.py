@@ -90,6 +90,7 @@ def _entries(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation]:
             f"EKS allows one access entry per IAM principal in a cluster; {first['name']}"
             f"{_why(first)} already creates the entry of {later['inputs']['principalArn']} in cluster "
             f"{later['inputs']['clusterName']} (CreateAccessEntry fails with ResourceInUseException)",
+            other=first,
         )
     for record in entries:
         yield from _entry_shape(record, clusters)
@@ -163,6 +164,7 @@ def _associations(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation
             f"{first['name']} already associates {later['inputs']['policyArn']} with the access entry of "
             f"{later['inputs']['principalArn']}; EKS keeps one association per entry and policy, so the two would "
             "overwrite each other's scope",
+            other=first,
         )
     for record in associations:
         entry_key = _entry_key(record)
@@ -196,6 +198,7 @@ def _pod_identity(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation
             "eks-one-pod-identity-per-service-account", later,
             f"{first['name']} already associates service account {inputs['namespace']}/{inputs['serviceAccount']} "
             f"in cluster {inputs['clusterName']} with a role; EKS allows one Pod Identity association per service account",
+            other=first,
         )
     agents = {
         record["inputs"].get("clusterName")
@@ -222,6 +225,7 @@ def _unique_addons(plan: Plan) -> Iterator[Violation]:
             "eks-one-addon-per-name", later,
             f"{first['name']} already installs add-on {later['inputs']['addonName']} in cluster "
             f"{later['inputs']['clusterName']}; CreateAddon fails with ResourceInUseException",
+            other=first,
         )
 
 

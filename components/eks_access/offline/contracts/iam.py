@@ -64,6 +64,7 @@ def _unique_names(plan: Plan) -> Iterator[Violation]:
                 f"IAM {what} names are unique in the account regardless of case and path; "
                 f"{first['name']} already creates {what} {first['inputs']['name']!r} "
                 f"({api} fails with EntityAlreadyExists)",
+                other=first,
             )
 
 
@@ -89,6 +90,7 @@ def _unique_oidc_providers(plan: Plan) -> Iterator[Violation]:
             "iam-unique-oidc-provider", later,
             f"IAM has one OIDC provider per issuer URL; {first['name']} already registers "
             f"https://{issuer(first)} (CreateOpenIDConnectProvider fails with EntityAlreadyExists)",
+            other=first,
         )
 
 
@@ -104,6 +106,7 @@ def _one_resource_per_inline_policy(plan: Plan) -> Iterator[Violation]:
                 "iam-one-resource-per-inline-policy", later,
                 f"{first['name']} already writes inline policy {later['inputs']['name']!r} of {what} "
                 f"{later['inputs'][field]!r}; IAM keeps one policy per name, so the two would overwrite each other",
+                other=first,
             )
 
 
@@ -118,6 +121,7 @@ def _one_resource_per_attachment(plan: Plan) -> Iterator[Violation]:
                 "iam-one-resource-per-attachment", later,
                 f"{first['name']} already attaches {later['inputs']['policyArn']} to {what} "
                 f"{later['inputs'][field]!r}; deleting either resource would detach it for both",
+                other=first,
             )
 
 
@@ -138,4 +142,5 @@ def _one_resource_per_membership(plan: Plan) -> Iterator[Violation]:
                     "iam-one-resource-per-membership", record,
                     f"{first['name']} already adds IAM user {record['inputs']['user']!r} to group {group!r}; "
                     "deleting either resource would remove the membership for both",
+                    other=first,
                 )

@@ -78,6 +78,7 @@ def check(plan: Plan) -> Iterator[Violation]:
                 "k8s-one-resource-per-object", record,
                 f"{first['name']} already creates {where}; one Kubernetes object can have only one Pulumi resource "
                 "(pulumi-kubernetes refuses the second create with AlreadyExists)",
+                other=first,
             )
             continue
         object_key = (group, kind, namespace, str(name))
