@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+from pulumi.runtime import settings
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 
+from eks_access.errors import EksAccessError
 from eks_access.offline import runtime
 from eks_access.offline.cloud import OFFLINE_ACCOUNT, FakeCloud
 from eks_access.offline.contracts import ContractError, check_plan, raise_first
@@ -60,6 +62,9 @@ def run_program(
     previous_loop = _current_loop()
     asyncio.set_event_loop(loop)
     exports: dict[str, Any] = {}
+    # Each run gets its own root stack: set_mocks keeps a root left by an earlier run (a context
+    # variable), and with it that run's exports.
+    root_token = settings.ROOT.set(None)
     try:
         SETTINGS.rpc_manager.clear()
         SETTINGS.outputs.clear()
@@ -80,16 +85,34 @@ def run_program(
                 loop.run_until_complete(body())
             except ContractError as err:  # refused by the fake cloud while the program ran
                 raise (err.in_file(source) if source else err) from None
+            except ValueError as err:
+                cause = _user_error(err)
+                if cause is None:
+                    raise
+                raise (cause.in_file(source) if source and isinstance(cause, ContractError) else cause) from None
     finally:
         runtime.drain(loop)
         SETTINGS.rpc_manager.clear()
         SETTINGS.outputs.clear()
         loop.close()
         asyncio.set_event_loop(previous_loop)
+        settings.ROOT.reset(root_token)
     records = sort_records(cloud.records)
     violations = check_plan(records, cloud.providers, cloud.iam_quotas)
     raise_first(violations, (lambda record: attribute(records, record)) if attribute else None, source)
     return ProgramResult(records, exports)
+
+
+def _user_error(err: BaseException) -> EksAccessError | None:
+    """The user mistake inside an SDK error: registering a resource wraps an exception raised
+    while its inputs resolve in ``ValueError("While processing input ...")`` layers
+    (pulumi sdk/python/lib/pulumi/runtime/rpc.py, ``serialize_properties``)."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, EksAccessError):
+            return seen
+        seen = seen.__cause__
+    return None
 
 
 def sort_records(records: list[Record]) -> list[Record]:

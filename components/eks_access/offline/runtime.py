@@ -58,7 +58,20 @@ class InlineExecutor(concurrent.futures.ThreadPoolExecutor):
 def new_loop() -> asyncio.AbstractEventLoop:
     loop = asyncio.new_event_loop()
     loop.set_default_executor(InlineExecutor())
+    loop.set_exception_handler(_quiet_about_consequences)
     return loop
+
+
+def _quiet_about_consequences(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Drop "exception was never retrieved" reports; pass everything else to asyncio.
+
+    When a resource fails, the SDK fails each of its outputs' value, known and secret futures;
+    only the first error of a run reaches the caller, and the rest would be logged (with
+    tracebacks, whenever the garbage collector meets them) as never retrieved.
+    """
+    if "never retrieved" in str(context.get("message", "")):
+        return
+    loop.default_exception_handler(context)
 
 
 @contextlib.contextmanager
