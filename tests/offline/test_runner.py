@@ -164,3 +164,14 @@ def test_awsx_vpc_and_eks_addon_outputs() -> None:
     assert (len(custom["private"]), len(custom["public"]), len(custom["isolated"])) == (2, 0, 2)
     assert by_name(result.resources, "agent")["outputs"]["arn"].startswith(
         f"arn:aws:eks:ap-northeast-2:{ACCOUNT}:addon/c/eks-pod-identity-agent/")
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_the_sdk_fast_paths_change_nothing_in_a_plan(dev_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                                      preview: bool) -> None:
+    fast = plan_config(dev_config, stack="dev", preview=preview)
+    monkeypatch.setattr(runtime, "FAST_PATHS", False)
+    monkeypatch.setattr(runtime, "PUMP_EVERY", 10**9)
+    slow = plan_config(dev_config, stack="dev", preview=preview)
+    assert json.dumps(fast.resources, sort_keys=True) == json.dumps(slow.resources, sort_keys=True)
+    assert json.dumps(fast.exports, sort_keys=True) == json.dumps(slow.exports, sort_keys=True)

@@ -70,13 +70,11 @@ def run_program(
         SETTINGS.outputs.clear()
         pulumi.runtime.set_all_config(dict(config), secret_keys or [])
         pulumi.runtime.set_mocks(cloud, project=project, stack=stack, preview=preview, monitor=RecordingMonitor(cloud))
-        with runtime.offline_runtime(loop) as name_main_task:
+        with runtime.offline_runtime(loop):
+            error = runtime.run_synchronously(loop, program)
 
             async def body() -> None:
-                current = asyncio.current_task()
-                if current is not None:
-                    name_main_task(current)
-                await run_pulumi_func(program)
+                await run_pulumi_func(lambda: _reraise(error))  # outstanding work awaited, errors as the SDK reports them
                 root = pulumi.runtime.get_root_resource()
                 for key, value in (getattr(root, "outputs", {}) or {}).items():
                     exports[key] = await _resolved(value)
@@ -101,6 +99,11 @@ def run_program(
     violations = check_plan(records, cloud.providers, cloud.iam_quotas)
     raise_first(violations, (lambda record: attribute(records, record)) if attribute else None, source)
     return ProgramResult(records, exports)
+
+
+def _reraise(error: BaseException | None) -> None:
+    if error is not None:
+        raise error
 
 
 def _user_error(err: BaseException) -> EksAccessError | None:

@@ -13,10 +13,11 @@ the program computes unchanged and is switched on only for the duration of one r
 - The end-of-program wait is linear in the number of Outputs (see ``_wait_for_rpcs``).
 - Full garbage collections are paused; young ones still run, so short-lived cyclic garbage
   (the SDK makes some per Output) is freed as the program goes.
-- Every few dozen registrations the loop is pumped from the program's own task, so
-  registrations complete while the program is still declaring resources, the way Pulumi's
-  own synchronous invokes pump it (``runtime/sync_await.py``). Without it every resource's
-  pending registration of a large program is alive at once.
+- The program's own synchronous code runs outside the loop, and every few dozen resources
+  the loop runs until idle, so registrations complete while the program is still declaring
+  resources (how Pulumi's own synchronous invokes drive a loop that is not running,
+  ``runtime/sync_await.py``). Without it every pending registration of a large program is
+  alive at once.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import pulumi
+from pulumi import output as output_module
+from pulumi.output import _OutputData as OutputData
 from pulumi.runtime import resource as runtime_resource
+from pulumi.runtime import rpc
+from pulumi.runtime.known_types import is_unknown as is_unknown_value
 from pulumi.runtime import stack as runtime_stack
 from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.settings import SETTINGS, _get_rpc_manager
@@ -75,10 +81,109 @@ def _quiet_about_consequences(loop: asyncio.AbstractEventLoop, context: dict[str
 
 
 @contextlib.contextmanager
-def offline_runtime(loop: asyncio.AbstractEventLoop) -> Iterator[Callable[[asyncio.Task[Any]], None]]:
-    """Apply the adjustments above; yields a function that names the program's own task."""
-    with _linear_quiescence(), _young_gc_only(), _no_stack_traces(), _pumping(loop) as set_main_task:
-        yield set_main_task
+def offline_runtime(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """Apply the adjustments above for one run on ``loop``."""
+    with _linear_quiescence(), _young_gc_only(), _no_stack_traces(), _pumping(loop), _fast_paths():
+        yield
+
+
+#: The three SDK internals re-implemented for speed (``_fast_paths``); tests turn them off to
+#: check that a plan is the same either way.
+FAST_PATHS = True
+
+
+@contextlib.contextmanager
+def _fast_paths() -> Iterator[None]:
+    """Same semantics, less machinery, for the three SDK internals every Output goes through.
+
+    - ``rpc.transfer_properties``: one future per resource property, resolved with the
+      Output's data, where the SDK makes four futures and a task per property (the SDK's own
+      ``resource_output`` builds ``id``/``urn`` Outputs this way).
+    - ``rpc.contains_unknowns``: iterative, without a closure and a generator per container.
+    - ``Output._track``: the run's tracking set and one shared callback, without the settings
+      lock (the fake engine runs on one thread).
+    """
+    if not FAST_PATHS:
+        yield
+        return
+    originals = (rpc.transfer_properties, rpc.contains_unknowns, output_module.contains_unknowns, pulumi.Output._track)
+    tracked = SETTINGS.outputs
+
+    def untrack(done: asyncio.Future[Any]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            tracked.discard(done)
+
+    def track(self: pulumi.Output[Any]) -> None:
+        tracked.add(self._data)
+        self._data.add_done_callback(untrack)
+
+    rpc.transfer_properties = _transfer_properties
+    rpc.contains_unknowns = output_module.contains_unknowns = _contains_unknowns
+    pulumi.Output._track = track  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        rpc.transfer_properties, rpc.contains_unknowns, output_module.contains_unknowns, pulumi.Output._track = originals  # type: ignore[method-assign]
+
+
+def _transfer_properties(res: pulumi.Resource, props: Mapping[str, Any], custom: bool) -> dict[str, Any]:
+    resolvers: dict[str, Any] = {}
+    for name in props:
+        if name == "urn" or (name == "id" and custom):
+            continue  # resolved elsewhere, as in the SDK
+        data: asyncio.Future[Any] = asyncio.Future()
+        resolvers[name] = functools.partial(_resolve_property, res, data)
+        res.__dict__[name] = pulumi.Output._from_data(data)
+    return resolvers
+
+
+def _resolve_property(
+    res: pulumi.Resource, data: asyncio.Future[Any], value: Any, is_known: bool, is_secret: bool,
+    deps: Any, failed: Exception | None,
+) -> None:
+    if failed is not None:
+        data.set_exception(failed)
+        return
+    resources = set(deps) if deps else set()
+    resources.add(res)
+    data.set_result(OutputData(resources=resources, value=value, is_known=is_known, is_secret=is_secret))
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _contains_unknowns(val: Any) -> bool:
+    """``rpc.contains_unknowns``: an Unknown anywhere in dict values and list items (cycles safe)."""
+    pending = [val]
+    seen: set[int] = set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, _SCALARS):
+            continue
+        if is_unknown_value(item):
+            return True
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def run_synchronously(loop: asyncio.AbstractEventLoop, program: Callable[[], None]) -> BaseException | None:
+    """Run the program's own (synchronous) code outside the loop; its error is returned, not raised.
+
+    Resources it declares schedule their registrations on ``loop``; the pump runs them every
+    PUMP_EVERY resources. Whatever it raised goes back into ``run_pulumi_func`` afterwards, so
+    outstanding registrations are awaited and reported exactly as the SDK does.
+    """
+    try:
+        program()
+    except BaseException as err:  # noqa: BLE001 - handed to the SDK's own error path, like run_pulumi_func
+        return err
+    return None
 
 
 @contextlib.contextmanager
@@ -106,45 +211,33 @@ def _young_gc_only() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _pumping(loop: asyncio.AbstractEventLoop) -> Iterator[Callable[[asyncio.Task[Any]], None]]:
-    """Pump the loop at the start of every PUMP_EVERY-th resource the program itself declares.
+def _pumping(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """Run the loop until it is idle at the start of every PUMP_EVERY-th resource the program declares.
 
-    Only from the program's top-level code (its own task), never from inside an ``apply``,
-    and before the new resource exists anywhere, so every resource a pumped task can reach is
-    fully constructed. The ready queue is padded afterwards exactly as Pulumi's
-    ``_sync_await`` does, so the ``_run_once`` the program's task runs inside stays consistent.
+    Only while the program's own code runs outside the loop (never from inside an ``apply``,
+    which runs on the loop), and before the new resource exists anywhere, so every resource a
+    registration can reach is fully constructed. ``run_until_complete`` on a loop that is not
+    running is what Pulumi's own synchronous invokes do (``runtime/sync_await.py``).
     """
-    if not (hasattr(loop, "_ready") and hasattr(loop, "_run_once")):
-        yield lambda _task: None
-        return
-    state: dict[str, Any] = {"task": None, "count": 0}
     original = pulumi.Resource.__init__
+    count = 0
 
-    def pump() -> None:
-        ready = loop._ready
-        todo = len(ready)
-        task = state["task"]
-        asyncio.tasks._leave_task(loop, task)
-        try:
-            while ready:
-                loop._run_once()
-        finally:
-            while len(ready) < todo:
-                handle = asyncio.Handle(lambda: None, (), loop)
-                handle.cancel()
-                ready.append(handle)
-            asyncio.tasks._enter_task(loop, task)
+    async def settle() -> None:
+        ready = getattr(loop, "_ready", ())
+        while len(ready) > 1:  # more than this coroutine's own wake-up
+            await asyncio.sleep(0)
 
     def init(self: pulumi.Resource, *args: Any, **kwargs: Any) -> None:
-        if state["task"] is not None and asyncio.current_task(loop) is state["task"]:
-            state["count"] += 1
-            if state["count"] % PUMP_EVERY == 0:
-                pump()
+        nonlocal count
+        if not loop.is_running():
+            count += 1
+            if count % PUMP_EVERY == 0:
+                loop.run_until_complete(settle())
         original(self, *args, **kwargs)
 
     pulumi.Resource.__init__ = init  # type: ignore[method-assign]
     try:
-        yield lambda task: state.__setitem__("task", task)
+        yield
     finally:
         pulumi.Resource.__init__ = original  # type: ignore[method-assign]
 
