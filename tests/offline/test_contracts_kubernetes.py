@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
@@ -11,7 +9,7 @@ import pulumi_kubernetes as k8s
 from eks_access import kubedata
 from tests.offline.helpers import refused, run
 
-RULES = [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]
+RULES = [k8s.rbac.v1.PolicyRuleArgs(api_groups=[""], resources=["pods"], verbs=["get"])]
 
 
 def cluster_provider(name: str = "c") -> pulumi.ResourceOptions:
@@ -21,8 +19,9 @@ def cluster_provider(name: str = "c") -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(provider=provider)
 
 
-def cluster_role(name: str, role: str, opts: pulumi.ResourceOptions | None = None, **meta: Any) -> None:
-    k8s.rbac.v1.ClusterRole(name, metadata={"name": role, **meta}, rules=RULES, opts=opts)
+def cluster_role(name: str, role: str, opts: pulumi.ResourceOptions | None = None, **meta: str) -> None:
+    metadata = k8s.meta.v1.ObjectMetaArgs(name=role, namespace=meta.get("namespace"))
+    k8s.rbac.v1.ClusterRole(name, metadata=metadata, rules=RULES, opts=opts)
 
 
 def test_two_resources_for_one_object_are_refused() -> None:

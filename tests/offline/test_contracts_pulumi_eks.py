@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pulumi_aws as aws
 import pulumi_eks as eks
@@ -14,9 +14,8 @@ def node_role() -> aws.iam.Role:
     return aws.iam.Role("node", name="node", assume_role_policy=NODE_TRUST)
 
 
-def cluster(mode: str | None = "API", **kwargs: Any) -> eks.Cluster:
-    extra = {"authentication_mode": eks.AuthenticationMode(mode)} if mode else {}
-    return eks.Cluster("c", name="c", skip_default_node_group=True, **extra, **kwargs)
+def cluster(mode: str = "API", **kwargs: Any) -> eks.Cluster:
+    return eks.Cluster("c", name="c", skip_default_node_group=True, authentication_mode=eks.AuthenticationMode(mode), **kwargs)
 
 
 def test_api_mode_refuses_instance_roles_and_mappings() -> None:
@@ -41,7 +40,7 @@ def test_access_entries_need_an_api_mode_and_modes_are_three() -> None:
         cluster("CONFIG_MAP", access_entries={"x": eks.AccessEntryArgs(principal_arn="arn:aws:iam::111122223333:role/R")})
 
     def bogus() -> None:
-        eks.Cluster("c", name="c", skip_default_node_group=True, authentication_mode="PLEASE")  # type: ignore[arg-type]
+        eks.Cluster("c", name="c", skip_default_node_group=True, authentication_mode=cast(Any, "PLEASE"))
 
     assert refused(config_map) == (
         "c (eks:index:Cluster): accessEntries need authenticationMode API or API_AND_CONFIG_MAP, not CONFIG_MAP"

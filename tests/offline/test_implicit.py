@@ -91,8 +91,8 @@ def test_a_raw_cluster_that_turns_off_creator_admin_has_no_creator_records() -> 
 
 def test_in_a_preview_the_node_role_arn_is_not_known_yet() -> None:
     records = run(lambda: cluster_with_node_group("API"), preview=True)
-    node = [r for r in records if r.get("implicit") == "eks-managed-node-group"][0]
+    node = next(r for r in records if r.get("implicit") == "eks-managed-node-group")
     assert node["inputs"]["principalArn"] == UNKNOWN
     assert node["outputs"] == {"accessEntryArn": UNKNOWN, "userName": UNKNOWN, "kubernetesGroups": UNKNOWN}
-    creator = [r for r in records if r["name"] == "c-creator-access-entry"][0]
+    creator = next(r for r in records if r["name"] == "c-creator-access-entry")
     assert creator["inputs"]["principalArn"] == DEPLOYER  # getCallerIdentity answers in a preview

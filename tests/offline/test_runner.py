@@ -14,7 +14,14 @@ import pytest
 
 from eks_access.cli import main
 from eks_access.errors import SpecError
-from eks_access.offline import ContractError, FakeCloud, UnknownInvokeError, plan_config, run_program, runtime
+from eks_access.offline import (
+    ContractError,
+    FakeCloud,
+    UnknownInvokeError,
+    plan_config,
+    run_program,
+    runtime,
+)
 from tests.offline.helpers import ACCOUNT, NODE_TRUST, by_name, cloud, refused, run
 
 STACK = """config:

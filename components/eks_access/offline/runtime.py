@@ -35,8 +35,8 @@ from pulumi import output as output_module
 from pulumi.output import _OutputData as OutputData
 from pulumi.runtime import resource as runtime_resource
 from pulumi.runtime import rpc
-from pulumi.runtime.known_types import is_unknown as is_unknown_value
 from pulumi.runtime import stack as runtime_stack
+from pulumi.runtime.known_types import is_unknown as is_unknown_value
 from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.settings import SETTINGS, _get_rpc_manager
 
@@ -181,7 +181,7 @@ def run_synchronously(loop: asyncio.AbstractEventLoop, program: Callable[[], Non
     """
     try:
         program()
-    except BaseException as err:  # noqa: BLE001 - handed to the SDK's own error path, like run_pulumi_func
+    except BaseException as err:  # handed to the SDK's own error path, as run_pulumi_func does
         return err
     return None
 
