@@ -9,7 +9,7 @@ needs it runs again in the plan of ``pulumi up``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +123,28 @@ def duplicates(records: Iterable[Record], key: Any) -> Iterator[tuple[Record, Re
             yield record, first[k]
         else:
             first[k] = record
+
+
+def input_key(*fields: str, fold: tuple[str, ...] = ()) -> Callable[[Record], tuple[Any, ...] | None]:
+    """A record's key by these inputs (``fold`` ones case-insensitive); None while one is missing or unknown."""
+    def key(record: Record) -> tuple[Any, ...] | None:
+        values: list[Any] = []
+        for name in fields:
+            value = record["inputs"].get(name)
+            if not known(value):
+                return None
+            values.append(value.lower() if name in fold and isinstance(value, str) else value)
+        return tuple(values)
+
+    return key
+
+
+def collisions(
+    records: Iterable[Record], key: Callable[[Record], Any], rule: str, message: Callable[[Record, Record], str]
+) -> Iterator[Violation]:
+    """A violation on each record whose key an earlier one already has; ``message(later, first)``."""
+    for later, first in duplicates(records, key):
+        yield Violation(rule, later, message(later, first), first)
 
 
 def iam_principal_key(arn: Any) -> tuple[str, ...] | None:

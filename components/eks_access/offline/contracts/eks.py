@@ -38,8 +38,10 @@ from eks_access.offline.contracts.base import (
     Plan,
     Record,
     Violation,
+    collisions,
     duplicates,
     iam_principal_key,
+    input_key,
     known,
     violation,
 )
@@ -187,19 +189,14 @@ def _associations(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation
 
 def _pod_identity(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation]:
     associations = list(plan.of(POD_IDENTITY))
-
-    def key(record: Record) -> tuple[Any, ...] | None:
-        values = tuple(record["inputs"].get(k) for k in ("clusterName", "namespace", "serviceAccount"))
-        return values if all(known(v) for v in values) else None
-
-    for later, first in duplicates(associations, key):
-        inputs = later["inputs"]
-        yield violation(
-            "eks-one-pod-identity-per-service-account", later,
-            f"{first['name']} already associates service account {inputs['namespace']}/{inputs['serviceAccount']} "
-            f"in cluster {inputs['clusterName']} with a role; EKS allows one Pod Identity association per service account",
-            other=first,
-        )
+    yield from collisions(
+        associations, input_key("clusterName", "namespace", "serviceAccount"), "eks-one-pod-identity-per-service-account",
+        lambda later, first: (
+            f"{first['name']} already associates service account {later['inputs']['namespace']}/"
+            f"{later['inputs']['serviceAccount']} in cluster {later['inputs']['clusterName']} with a role; "
+            "EKS allows one Pod Identity association per service account"
+        ),
+    )
     agents = {
         record["inputs"].get("clusterName")
         for record in plan.of(ADDON)
@@ -216,17 +213,13 @@ def _pod_identity(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation
 
 
 def _unique_addons(plan: Plan) -> Iterator[Violation]:
-    def key(record: Record) -> tuple[Any, ...] | None:
-        values = (record["inputs"].get("clusterName"), record["inputs"].get("addonName"))
-        return values if all(known(v) for v in values) else None
-
-    for later, first in duplicates(plan.of(ADDON), key):
-        yield violation(
-            "eks-one-addon-per-name", later,
+    yield from collisions(
+        plan.of(ADDON), input_key("clusterName", "addonName"), "eks-one-addon-per-name",
+        lambda later, first: (
             f"{first['name']} already installs add-on {later['inputs']['addonName']} in cluster "
-            f"{later['inputs']['clusterName']}; CreateAddon fails with ResourceInUseException",
-            other=first,
-        )
+            f"{later['inputs']['clusterName']}; CreateAddon fails with ResourceInUseException"
+        ),
+    )
 
 
 def _scaling(plan: Plan) -> Iterator[Violation]:

@@ -12,7 +12,7 @@ and deleting either resource removes the object the other still declares.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from eks_access import documents as docs
@@ -20,8 +20,9 @@ from eks_access.offline.contracts.base import (
     Plan,
     Record,
     Violation,
+    collisions,
     duplicates,
-    known,
+    input_key,
     lower_key,
     violation,
 )
@@ -58,14 +59,7 @@ def check(plan: Plan) -> Iterator[Violation]:
 def _unique_names(plan: Plan) -> Iterator[Violation]:
     for typ, (what, api) in _NAMED.items():
         # Only explicit names: an autonamed resource gets a random suffix and never collides.
-        for later, first in duplicates(plan.of(typ), lambda r: lower_key(r["inputs"].get("name"))):
-            yield violation(
-                "iam-unique-name", later,
-                f"IAM {what} names are unique in the account regardless of case and path; "
-                f"{first['name']} already creates {what} {first['inputs']['name']!r} "
-                f"({api} fails with EntityAlreadyExists)",
-                other=first,
-            )
+        yield from collisions(plan.of(typ), input_key("name", fold=("name",)), "iam-unique-name", _name_taken(what, api))
 
 
 def _unique_oidc_providers(plan: Plan) -> Iterator[Violation]:
@@ -96,33 +90,37 @@ def _unique_oidc_providers(plan: Plan) -> Iterator[Violation]:
 
 def _one_resource_per_inline_policy(plan: Plan) -> Iterator[Violation]:
     for typ, (field, what) in _INLINE.items():
-        def key(record: Record, field: str = field) -> Any:
-            inputs = record["inputs"]
-            owner, name = lower_key(inputs.get(field)), inputs.get("name")
-            return (owner, name) if owner is not None and known(name) else None
-
-        for later, first in duplicates(plan.of(typ), key):
-            yield violation(
-                "iam-one-resource-per-inline-policy", later,
-                f"{first['name']} already writes inline policy {later['inputs']['name']!r} of {what} "
-                f"{later['inputs'][field]!r}; IAM keeps one policy per name, so the two would overwrite each other",
-                other=first,
-            )
+        yield from collisions(
+            plan.of(typ), input_key(field, "name", fold=(field,)), "iam-one-resource-per-inline-policy", _policy_written(field, what)
+        )
 
 
 def _one_resource_per_attachment(plan: Plan) -> Iterator[Violation]:
     for typ, (field, what) in _ATTACHMENTS.items():
-        def key(record: Record, field: str = field) -> Any:
-            owner, policy = lower_key(record["inputs"].get(field)), record["inputs"].get("policyArn")
-            return (owner, policy) if owner is not None and known(policy) else None
+        yield from collisions(
+            plan.of(typ), input_key(field, "policyArn", fold=(field,)), "iam-one-resource-per-attachment", _policy_attached(field, what)
+        )
 
-        for later, first in duplicates(plan.of(typ), key):
-            yield violation(
-                "iam-one-resource-per-attachment", later,
-                f"{first['name']} already attaches {later['inputs']['policyArn']} to {what} "
-                f"{later['inputs'][field]!r}; deleting either resource would detach it for both",
-                other=first,
-            )
+
+def _name_taken(what: str, api: str) -> Callable[[Record, Record], str]:
+    def message(later: Record, first: Record) -> str:
+        return (f"IAM {what} names are unique in the account regardless of case and path; {first['name']} already "
+                f"creates {what} {first['inputs']['name']!r} ({api} fails with EntityAlreadyExists)")
+    return message
+
+
+def _policy_written(field: str, what: str) -> Callable[[Record, Record], str]:
+    def message(later: Record, first: Record) -> str:
+        return (f"{first['name']} already writes inline policy {later['inputs']['name']!r} of {what} "
+                f"{later['inputs'][field]!r}; IAM keeps one policy per name, so the two would overwrite each other")
+    return message
+
+
+def _policy_attached(field: str, what: str) -> Callable[[Record, Record], str]:
+    def message(later: Record, first: Record) -> str:
+        return (f"{first['name']} already attaches {later['inputs']['policyArn']} to {what} "
+                f"{later['inputs'][field]!r}; deleting either resource would detach it for both")
+    return message
 
 
 def _one_resource_per_membership(plan: Plan) -> Iterator[Violation]:
