@@ -182,3 +182,15 @@ def test_the_sdk_fast_paths_change_nothing_in_a_plan(dev_config: dict[str, Any],
     slow = plan_config(dev_config, stack="dev", preview=preview)
     assert json.dumps(fast.resources, sort_keys=True) == json.dumps(slow.resources, sort_keys=True)
     assert json.dumps(fast.exports, sort_keys=True) == json.dumps(slow.exports, sort_keys=True)
+
+
+def test_synchronous_invokes_answer_at_top_level_and_inside_an_apply() -> None:
+    def program() -> None:
+        account = aws.get_caller_identity().account_id  # the loop is not running: run_until_complete
+        role = aws.iam.Role("r", name=f"R{account}", assume_role_policy=NODE_TRUST)
+        aws.iam.RolePolicy("p", role=role.name, name="p", policy=role.name.apply(
+            lambda name: json.dumps({"partition": aws.get_partition().partition, "role": name})))
+
+    records = run(program)
+    assert by_name(records, "r")["inputs"]["name"] == f"R{ACCOUNT}"
+    assert json.loads(by_name(records, "p")["inputs"]["policy"]) == {"partition": "aws", "role": f"R{ACCOUNT}"}
