@@ -14,9 +14,8 @@ import time
 import tracemalloc
 from typing import Any
 
+from eks_access.analysis import Analyzer, parse_principal
 from eks_access.analysis.commands import matrix
-from eks_access.analysis.graph import AccessGraph
-from eks_access.analysis.principals import parse_principal, parse_request
 
 ACCOUNT = "111122223333"
 RBAC = "kubernetes:rbac.authorization.k8s.io/v1:"
@@ -72,7 +71,7 @@ def run(teams: int) -> dict[str, float]:
     records = synthetic_plan(teams)
     tracemalloc.start()
     t0 = time.perf_counter()
-    g = AccessGraph(records)
+    g = Analyzer.from_records(records)
     build = time.perf_counter() - t0
     rng = random.Random(7)
     lat: list[float] = []
@@ -80,23 +79,23 @@ def run(teams: int) -> dict[str, float]:
     for _ in range(300):
         i = rng.randrange(teams)
         who = parse_principal(f"arn:aws:iam::{ACCOUNT}:user/user{i}")
-        req = parse_request(rng.choice(verbs), rng.choice(["pods", "deployments", "nodes", "secrets"]),
-                            f"ns-{rng.randrange(teams)}-{rng.randrange(9)}")
+        req = g.request(rng.choice(verbs), rng.choice(["pods", "deployments", "nodes", "secrets"]),
+                        f"ns-{rng.randrange(teams)}-{rng.randrange(9)}")
         t = time.perf_counter()
-        g.evaluate(who, req)
+        g.ask(who, req)
         lat.append(time.perf_counter() - t)
     t = time.perf_counter()
-    entries = g.who_can(parse_request("create", "pods", f"ns-{teams // 2}-1"))
+    entries = g.who_can(g.request("create", "pods", f"ns-{teams // 2}-1"))
     first_who = time.perf_counter() - t
     t = time.perf_counter()
-    g.who_can(parse_request("delete", "deployments", f"ns-{teams // 3}-3"))
+    g.who_can(g.request("delete", "deployments", f"ns-{teams // 3}-3"))
     who_s = time.perf_counter() - t
     t = time.perf_counter()
     matrix(g, f"arn:aws:iam::{ACCOUNT}:user/user{teams // 2}", f"ns-{teams // 2}-1", "text")
     mat = time.perf_counter() - t
     _cur, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"records": len(records), "bindings": len(g.rbac.bindings), "build_s": build,
+    return {"records": len(records), "bindings": len(g.kubernetes.rbac.bindings), "build_s": build,
             "cani_median_ms": statistics.median(lat) * 1e3, "cani_p95_ms": sorted(lat)[int(len(lat) * .95)] * 1e3,
             "whocan_first_ms": first_who * 1e3, "whocan_ms": who_s * 1e3, "whocan_hits": len(entries),
             "matrix_ms": mat * 1e3, "peak_mb": peak / 2**20}

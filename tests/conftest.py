@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,37 @@ def by_name(resources: list[dict[str, Any]], name: str) -> dict[str, Any]:
     matches = [r for r in resources if r["name"] == name]
     assert len(matches) == 1, f"expected one resource named {name}, found {len(matches)}"
     return matches[0]
+
+
+@pytest.fixture
+def dev_plan() -> list[dict[str, Any]]:
+    """The hand-made plan of the worked example (tests/builders.py)."""
+    from tests.builders import build_dev_plan
+
+    return build_dev_plan()
+
+
+@pytest.fixture(params=["handmade", "real"])
+def plan(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    """The hand-made plan, and the dev stack's real plan: the same answers on both."""
+    from tests.builders import build_dev_plan
+
+    if request.param == "handmade":
+        return build_dev_plan()
+    real: list[dict[str, Any]] = request.getfixturevalue("dev_plan_resources")
+    return real
+
+
+@pytest.fixture
+def extend() -> Callable[..., list[dict[str, Any]]]:
+    """The hand-made dev plan plus extra records (and minus ``drop``), for one-off scenarios."""
+    from tests.builders import build_dev_plan
+
+    def make(*extra: dict[str, Any], drop: Callable[[dict[str, Any]], bool] | None = None) -> list[dict[str, Any]]:
+        base = [r for r in build_dev_plan() if drop is None or not drop(r)]
+        return base + list(extra)
+
+    return make
 
 
 @pytest.fixture(autouse=True, scope="session")

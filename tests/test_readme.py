@@ -6,15 +6,16 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from eks_access.offline import FakeCloud, run_program
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def test_readme_snippet_declares_the_worked_example() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
-    assert len(blocks) == 1
-    records = run_program(lambda: exec(blocks[0], {}), config={}, cloud=FakeCloud(region="ap-northeast-2")).resources
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S) if "TeamAccess" in b]
+    records = run_program(lambda: exec(block, {}), config={}, cloud=FakeCloud(region="ap-northeast-2")).resources
     by_name = {r["name"]: r for r in records}
     assert by_name["developers-role"]["inputs"]["name"] == "EKSMyExampleViewer"
     assert by_name["developers-member/dev1"]["inputs"] == {"user": "dev1", "groups": ["Developers"]}
@@ -36,3 +37,21 @@ def test_readme_can_i_sample_is_what_the_analyzer_prints(dev_plan_resources: lis
     code, output = can_i(dev_plan_resources, "list", "pods", "default", match.group(1), "text")
     assert code == 0
     assert output.strip() == match.group(2).strip()
+
+
+def test_readme_analyzer_snippet_runs(dev_plan_resources: list[dict[str, object]], tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S) if "Analyzer" in b]
+    (tmp_path / "build" / "dev").mkdir(parents=True)
+    (tmp_path / "build" / "dev" / "plan.json").write_text(json.dumps(dev_plan_resources))
+    monkeypatch.chdir(tmp_path)
+    exec(block, {})
+    assert capsys.readouterr().out.splitlines() == [
+        "True []",
+        "IAM user dev1 is a member of IAM group Developers (developers-member/dev1)",
+        "group Developers may assume role EKSMyExampleViewer (policy developers-assume-role); trust: account root",
+        "role EKSMyExampleViewer maps to Kubernetes user developer, groups [developers] (access entry developers-access-entry)",
+        "group developers is bound to ClusterRole view (ClusterRoleBinding developers-view), which allows list on pods",
+        "['arn:aws:iam::111122223333:role/EKSOperators', 'arn:aws:iam::111122223333:user/ope1']",
+        "True",
+    ]

@@ -24,6 +24,15 @@ class UsageError(EksAccessError):
     """Invalid command-line argument or analyzer query (principal, verb, resource syntax)."""
 
 
+class PlanError(EksAccessError):
+    """A plan record whose shape the access model cannot read.
+
+    The message names the record (logical name and type) and the key path inside it, e.g.
+    ``plan record 'ops' (kubernetes:rbac.authorization.k8s.io/v1:ClusterRole): inputs.rules[0].verbs:
+    expected a list of strings, got str``; the CLI prints it as one line and exits 2.
+    """
+
+
 def one_line(text: str, limit: int = 1000) -> str:
     """``text`` safe to print as one line: control characters, lone surrogates and other
     non-printable characters escaped (``\\n``, ``\\x01``, ``\\ud800``), long text shortened.

@@ -11,7 +11,7 @@ import pytest
 
 from eks_access.analysis import can_i, diagram, matrix, who_can
 from eks_access.errors import UsageError
-from tests.analysis.conftest import DEV1
+from tests.builders import DEV1
 
 Records = list[dict[str, Any]]
 
@@ -29,7 +29,7 @@ def test_bad_principal(dev_plan: Records, principal: str, needle: str) -> None:
 
 
 @pytest.mark.parametrize(("verb", "res", "ns", "needle"), [
-    ("lisst", "pods", None, "VERB: 'lisst' is not a Kubernetes verb"),
+    ("get pods", "pods", None, "VERB: 'get pods' is not a verb"),
     ("get", "pods/*", None, "RESOURCE: 'pods/*' may not contain '*'"),
     ("get", "Pods", None, "RESOURCE: 'Pods' is not a resource"),
     ("get", "/logs/*", None, "non-resource URL '/logs/*'"),
@@ -49,6 +49,12 @@ def test_bad_format(dev_plan: Records) -> None:
         diagram(dev_plan, "png")
 
 
+def test_custom_verbs_are_asked_with_a_note(dev_plan: Records) -> None:
+    rc, out = can_i(dev_plan, "lisst", "pods", None, DEV1, "json")
+    assert rc == 1
+    assert json.loads(out)["notes"] == ["verb 'lisst' is not one Kubernetes defines; custom verbs exist, but check the spelling"]
+
+
 def test_deployments_resolve_to_apps(dev_plan: Records) -> None:
     _rc, out = can_i(dev_plan, "list", "deployments", None, DEV1, "json")
     doc = json.loads(out)
@@ -62,7 +68,8 @@ def test_can_i_json_shape(dev_plan: Records) -> None:
     rc, out = can_i(dev_plan, "list", "nodes", None, DEV1, "json")
     doc = json.loads(out)
     assert rc == 1
-    assert set(doc) == {"allowed", "principal", "request", "chain", "reason", "conditions", "notes"}
+    assert set(doc) == {"allowed", "conditional", "principal", "request", "chain", "reason", "conditions",
+                        "requirements", "notes", "kubernetesVersion"}
     assert doc["request"] == {"verb": "list", "resource": "nodes", "subresource": "",
                               "apiGroup": "", "namespace": None}  # fmt: skip
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from eks_access.analysis import can_i, who_can
-from tests.analysis.conftest import DEV1, DEV2, OPE1, VIEWER_ARN
+from tests.builders import DEV1, DEV2, OPE1, VIEWER_ARN
 
 
 def ask(plan: list[dict[str, Any]], verb: str, res: str, ns: str | None, who: str) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def test_serviceaccount_notes_its_iam_role(dev_plan: list[dict[str, Any]]) -> No
     assert doc["notes"] == [
         "serviceaccount dev-team/dev-k8s gets IAM role "
         "arn:aws:iam::111122223333:role/dev-k8s-irsa via IRSA annotation (dev-k8s-sa); "
-        "policies: arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess (contents not in plan)"
+        "policies: AWS-managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess (attachment dev-k8s-managed-0)"
     ]
 
 

@@ -12,12 +12,15 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from eks_access.guardrails import RULES
 from eks_access.guardrails.pack import build_policies, record_from_resource
-from tests.guardrails.gr_builders import aws_auth, cluster, run_pack
+from eks_access.model import UNKNOWN_SENTINEL
+from tests.builders import aws_auth, cluster
+from tests.guardrails.harness import run_pack
 
 
 def test_one_policy_per_rule_plus_advisory_companions() -> None:
     policies = {p.name: p for p in build_policies()}
-    companions = {"EKS-AUTHMODE-ADVISORY", "EKS-NO-IAM-USERS-ADVISORY", "EKS-USERNAME-TEMPLATE-ADVISORY"}
+    companions = {"EKS-AUTHMODE-ADVISORY", "EKS-NO-IAM-USERS-ADVISORY", "EKS-USERNAME-TEMPLATE-ADVISORY",
+                  "EKS-CLUSTER-ADMIN-POLICY-ADVISORY", "RBAC-DEFAULT-SA-ADVISORY", "IAM-WORKLOAD-ESCALATION-ADVISORY"}
     assert set(policies) == {r.id for r in RULES} | companions
     assert policies["EKS-MASTERS"].enforcement_level is EnforcementLevel.MANDATORY
     assert policies["EKS-AUTHMODE-ADVISORY"].enforcement_level is EnforcementLevel.ADVISORY
@@ -32,14 +35,14 @@ def test_one_policy_per_rule_plus_advisory_companions() -> None:
 
 def test_unknown_preview_values_are_skipped_not_fatal() -> None:
     record = record_from_resource("eks:index:Cluster", "myeks", {"authenticationMode": UNKNOWN_STRING_VALUE})
-    assert record["inputs"] == {"authenticationMode": None}
+    assert record["inputs"] == {"authenticationMode": UNKNOWN_SENTINEL}  # the plan's unknown, not null
     unknown = cluster(mode=None, roleMappings=UNKNOWN_STRING_VALUE)
     unknown["inputs"]["authenticationMode"] = UNKNOWN_STRING_VALUE
     assert run_pack([unknown]) == []
 
 
 def test_pack_reports_pulumi_eks_children_which_check_deduplicates() -> None:
-    from tests.guardrails.gr_builders import findings
+    from tests.guardrails.harness import findings
 
     masters = [{"roleArn": "arn:aws:iam::111122223333:role/A", "username": "a:{{SessionName}}",
                 "groups": ["system:masters"]}]

@@ -199,7 +199,6 @@ def test_member_commands(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     assert "--team: no team named 'nobody' (teams: developers, operators)" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="needs the model branch: the implicit cluster-creator admin (issue 8 item 6) is advisory there")
 def test_check_and_can_i_exit_codes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     monkeypatch.chdir(Path(__file__).resolve().parents[2])
     assert main(["check", "--stack", "dev"]) == 0

@@ -1,4 +1,4 @@
-"""The four analyzer commands the CLI calls; each returns ``(exit code, text to print)``.
+"""The analyzer commands the CLI calls; each returns ``(exit code, text to print)``.
 
 Scope convention, everywhere: without ``-n`` a question is asked at cluster scope, so for a
 namespaced resource it means "in every namespace" and only ClusterRoleBindings (and
@@ -8,18 +8,19 @@ This differs from kubectl, whose default is the current context's namespace; a p
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..errors import UsageError
-from .graph import AccessGraph
-from .principals import Request, parse_principal, parse_request
+from ..authz.iam import RequestContext
+from ..errors import EksAccessError, UsageError
+from .analyzer import Analyzer, as_context
+from .diagram import build_diagram
+from .matrix import matrix_tables
 from .render import (
-    MATRIX_VERBS,
-    Diagram,
-    MatrixTable,
     answer_json,
     answer_text,
     dot,
@@ -32,17 +33,9 @@ from .render import (
 )
 
 Records = Sequence[Mapping[str, Any]]
-
-#: Rows every matrix shows, in kubectl's order of everyday relevance.
-COMMON_RESOURCES = (
-    "pods", "pods/log", "pods/exec", "services", "endpoints", "configmaps", "secrets",
-    "serviceaccounts", "persistentvolumeclaims", "events", "namespaces", "nodes",
-    "persistentvolumes", "deployments.apps", "daemonsets.apps", "statefulsets.apps",
-    "replicasets.apps", "jobs.batch", "cronjobs.batch", "ingresses.networking.k8s.io",
-    "networkpolicies.networking.k8s.io", "roles.rbac.authorization.k8s.io",
-    "rolebindings.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io",
-    "clusterrolebindings.rbac.authorization.k8s.io",
-)  # fmt: skip
+Source = Records | Analyzer
+_CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_.:/@+-]+$")
+_DERIVED = {"aws:username", "aws:principalarn", "aws:principalaccount", "aws:principaltype"}
 
 
 def _fmt(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -51,159 +44,67 @@ def _fmt(fmt: str, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
-def graph_of(resources: Records | AccessGraph) -> AccessGraph:
-    """Accept a built graph too, so callers asking many questions build it once."""
-    return resources if isinstance(resources, AccessGraph) else AccessGraph(resources)
+def analyzer_of(source: Source, kubernetes_version: str | None = None) -> Analyzer:
+    """Accept a built analyzer too, so callers asking many questions build it once."""
+    if isinstance(source, Analyzer):
+        return source
+    return Analyzer.from_records(source, kubernetes_version)
 
 
-def can_i(resources: Records | AccessGraph, verb: str, resource: str, namespace: str | None,
-          principal: str, fmt: str) -> tuple[int, str]:  # fmt: skip
+def parse_context(pairs: Iterable[str], flag: str = "--context") -> RequestContext:
+    """``KEY=VALUE`` pairs (a key may repeat: a multivalued key) into a request context."""
+    items: list[tuple[str, str]] = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not _CONTEXT_KEY.match(key):
+            raise UsageError(f"{flag}: {pair!r} is not KEY=VALUE (e.g. sts:RoleSessionName=dev1)")
+        if key.lower() in _DERIVED:
+            raise UsageError(f"{flag}: {key} is determined by the principal (--as), not given")
+        items.append((key, value))
+    return RequestContext.of(items)
+
+
+def can_i(source: Source, verb: str, resource: str, namespace: str | None, principal: str, fmt: str, *,
+          name: str | None = None, groups: Sequence[str] = (), context: Sequence[str] = (),
+          kubernetes_version: str | None = None) -> tuple[int, str]:  # fmt: skip
     """Answer through the whole chain IAM -> mapping -> RBAC; exit 0 yes, 1 no."""
     _fmt(fmt, ("text", "json"))
-    req = parse_request(verb, resource, namespace)
-    p = parse_principal(principal)
-    ans = graph_of(resources).evaluate(p, req)
-    text = dumps(answer_json(ans)) if fmt == "json" else answer_text(ans)
-    return (0 if ans.allowed else 1), text
+    analyzer = analyzer_of(source, kubernetes_version)
+    answer = analyzer.can_i(principal, verb, resource, namespace, name=name, groups=groups, context=parse_context(context))
+    text = dumps(answer_json(answer)) if fmt == "json" else answer_text(answer)
+    return (0 if answer.allowed else 1), text
 
 
-def who_can(resources: Records | AccessGraph, verb: str, resource: str, namespace: str | None,
-            fmt: str) -> tuple[int, str]:  # fmt: skip
+def who_can(source: Source, verb: str, resource: str, namespace: str | None, fmt: str, *, name: str | None = None,
+            context: Sequence[str] = (), kubernetes_version: str | None = None) -> tuple[int, str]:  # fmt: skip
     """Every Kubernetes subject, IAM role and IAM user allowed, each with its chain."""
     _fmt(fmt, ("text", "json"))
-    req = parse_request(verb, resource, namespace)
-    entries = graph_of(resources).who_can(req)
+    analyzer = analyzer_of(source, kubernetes_version)
+    request = analyzer.request(verb, resource, namespace, name)
+    entries = analyzer.who_can(request, parse_context(context))
     if fmt == "json":
         return 0, dumps(who_can_json(entries))
-    return 0, who_can_text(req, entries)
+    return 0, who_can_text(request, entries)
 
 
-def _rows(g: AccessGraph) -> list[Request]:
-    """Common resources, then every resource named by a rule of the plan (not built-ins)."""
-    seen: dict[tuple[str, str], None] = {}
-    out: list[Request] = []
-    for r in COMMON_RESOURCES:
-        req = parse_request("get", r, None)
-        seen.setdefault((req.group, req.full_resource))
-        out.append(req)
-    extra: list[tuple[str, str]] = []
-    roles = list(g.rbac.cluster_roles.values()) + list(g.rbac.roles.values())
-    for role in roles:
-        if role.builtin:
-            continue
-        for rule in role.rules:
-            groups = [x for x in rule.api_groups if x != "*"] or [""]
-            for res in rule.resources:
-                if "*" in res:
-                    continue
-                for grp in groups:
-                    if (grp, res) not in seen:
-                        seen.setdefault((grp, res))
-                        extra.append((grp, res))
-    for grp, res in sorted(extra, key=lambda x: (x[1], x[0])):
-        base, _, sub = res.partition("/")
-        out.append(Request(verb="get", resource=base, subresource=sub, group=grp))
-    return out
-
-
-def _table(g: AccessGraph, principal: str, namespace: str | None,
-           rows: list[Request]) -> MatrixTable:  # fmt: skip
-    p = parse_principal(principal)
-    paths = [x for x in g.paths_for(p) if x.identity is not None]
-    table = MatrixTable(p.display, namespace)
-    for base in rows:
-        cells: dict[str, bool] = {}
-        for verb in MATRIX_VERBS:
-            req = Request(verb=verb, resource=base.resource, subresource=base.subresource,
-                          group=base.group, namespace=namespace)  # fmt: skip
-            cells[verb] = any(
-                g.authorize_identity(x.identity, req)[0] is not None
-                for x in paths if x.identity is not None
-            )
-        table.rows.append((base.display, cells))
-    return table
-
-
-def matrix(resources: Records | AccessGraph, principal: str | None, namespace: str | None,
-           fmt: str) -> tuple[int, str]:  # fmt: skip
+def matrix(source: Source, principal: str | None, namespace: str | None, fmt: str, *, groups: Sequence[str] = (),
+           context: Sequence[str] = (), kubernetes_version: str | None = None) -> tuple[int, str]:  # fmt: skip
     """Resources x verbs (get list watch create update patch delete), like access-matrix.
 
     With ``--as`` one table for that principal (IAM ARNs are followed through every role
     they can assume; a cell is ✔ if any path allows it). Without ``--as`` one table per
-    Kubernetes subject the plan itself names in a binding or mapping, because a plan has no
-    "current user" and a reviewer wants to see every team's reach at once.
+    Kubernetes subject the plan itself names in a binding or mapping.
     """
     _fmt(fmt, ("text", "json"))
-    if namespace is not None:
-        parse_request("get", "pods", namespace)  # validates -n
-    g = graph_of(resources)
-    rows = _rows(g)
-    if principal is not None:
-        tables = [_table(g, principal, namespace, rows)]
-    else:
-        tables = [_table(g, p.display, namespace, rows) for p in g.plan_subjects()]
-        if not tables:
-            raise UsageError("matrix: the plan binds no Kubernetes subject; pass --as PRINCIPAL")
+    analyzer = analyzer_of(source, kubernetes_version)
+    tables = matrix_tables(analyzer, principal, namespace, groups, parse_context(context))
     return 0, dumps(matrix_json(tables)) if fmt == "json" else matrix_text(tables)
 
 
-def build_diagram(g: AccessGraph) -> Diagram:
-    """IAM users -> groups -> roles -> k8s users/groups -> (Cluster)Roles -> namespaces."""
-    d = Diagram()
-    for uname, memberships in g.user_groups.items():
-        for gname, _rec in memberships:
-            d.edge(d.node("iamuser", uname), d.node("iamgroup", gname), "member")
-    for u in list(g.users.values()):
-        for role, path in g.assume_paths(u):
-            groups = [h.fields.get("group") for h in path.hops if h.step == "membership"]
-            src = d.node("iamgroup", str(groups[0])) if groups else d.node("iamuser", u.name)
-            d.edge(src, d.node("iamrole", role.name), "sts:AssumeRole")
-    for m in g.mappings.all():
-        name = m.principal_arn.rsplit("/", 1)[-1]
-        src = d.node("iamrole" if m.kind == "role" else "iamuser", name)
-        if m.username and not m.groups:
-            d.edge(src, d.node("k8suser", m.username), m.mechanism)
-        for grp in m.groups:
-            d.edge(src, d.node("k8sgroup", grp), m.mechanism)
-        for pol in m.policies:
-            target = d.node("accesspolicy", pol.policy_name)
-            d.edge(src, target, "access policy")
-            if pol.scope == "namespace":
-                for ns in pol.namespaces:
-                    d.edge(target, d.node("ns", ns), "scope")
-            else:
-                d.edge(target, d.node("cluster", "all namespaces"), "scope")
-    for b in g.rbac.bindings:
-        if b.builtin:
-            continue
-        if b.role_kind == "ClusterRole":
-            role_key = d.node("clusterrole", b.role_name)
-        else:
-            role_key = d.node("role", f"{b.namespace}/{b.role_name}")
-        for s in b.subjects:
-            if s.kind == "Group":
-                src = d.node("k8sgroup", s.name)
-            elif s.kind == "User":
-                src = d.node("k8suser", s.name)
-            elif s.kind == "ServiceAccount" and (s.namespace or b.namespace):
-                src = d.node("sa", f"{s.namespace or b.namespace}/{s.name}")
-            else:
-                continue
-            d.edge(src, role_key, f"{b.kind} {b.name}")
-        target = d.node("ns", b.namespace) if b.kind == "RoleBinding" and b.namespace else d.node(
-            "cluster", "all namespaces")
-        d.edge(role_key, target, "grants in")
-    for (ns, sa), ws in g.workloads.items():
-        for w in ws:
-            d.edge(d.node("sa", f"{ns}/{sa}"), d.node("iamrole", w.role_arn.rsplit("/", 1)[-1]),
-                   w.mechanism)  # fmt: skip
-    return d
-
-
-def diagram(resources: Records | AccessGraph, fmt: str) -> tuple[int, str]:
+def diagram(source: Source, fmt: str, *, kubernetes_version: str | None = None) -> tuple[int, str]:
     """Mermaid ``flowchart LR`` text, or SVG rendered by Graphviz ``dot``."""
     _fmt(fmt, ("mermaid", "svg"))
-    d = build_diagram(graph_of(resources))
+    d = build_diagram(analyzer_of(source, kubernetes_version))
     if fmt == "mermaid":
         return 0, mermaid(d)
     exe = shutil.which("dot")
@@ -212,11 +113,79 @@ def diagram(resources: Records | AccessGraph, fmt: str) -> tuple[int, str]:
             "svg needs Graphviz's `dot` on PATH (apt-get install graphviz / brew install "
             "graphviz); use --format mermaid"
         )
-    proc = subprocess.run([exe, "-Tsvg"], input=dot(d), capture_output=True, text=True,
-                          timeout=60, check=False)  # fmt: skip
+    proc = subprocess.run([exe, "-Tsvg"], input=dot(d), capture_output=True, text=True, timeout=60, check=False)
     if proc.returncode != 0:
         raise UsageError(f"diagram: dot failed: {proc.stderr.strip()[:300]}")
     return 0, proc.stdout
 
 
-__all__ = ["build_diagram", "can_i", "diagram", "graph_of", "matrix", "who_can"]
+_QUESTION_KEYS = {"id", "as", "asGroups", "verb", "resource", "namespace", "name", "context"}
+
+
+def can_i_batch(source: Source, lines: Iterable[str], where: str, *, kubernetes_version: str | None = None) -> tuple[int, str]:
+    """JSON lines of questions in, JSON lines of answers out (one process, one analyzer).
+
+    A question: ``{"as": PRINCIPAL, "verb": V, "resource": R, "namespace": NS?, "name": N?,
+    "asGroups": [G]?, "context": {KEY: VALUE or [VALUES]}?, "id": anything?}``. Every line is
+    checked before any is answered; a bad one is exit 2 naming ``FILE:LINE``. Exit 0 when every
+    answer is yes, 1 otherwise. An answer line is ``can-i --format json``'s object plus ``id``.
+    """
+    analyzer = analyzer_of(source, kubernetes_version)
+    questions: list[tuple[int, dict[str, Any]]] = []
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            questions.append((number, _question(line, f"{where}:{number}")))
+    out: list[str] = []
+    all_yes = True
+    for number, q in questions:
+        try:
+            answer = analyzer.can_i(q["as"], q["verb"], q["resource"], q.get("namespace"), name=q.get("name"),
+                                    groups=q.get("asGroups") or (), context=as_context(q["context"]))  # fmt: skip
+        except EksAccessError as err:
+            raise UsageError(f"{where}:{number}: {err}") from None
+        all_yes = all_yes and answer.allowed
+        doc = answer_json(answer)
+        if "id" in q:
+            doc = {"id": q["id"], **doc}
+        out.append(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+    return (0 if all_yes else 1), "\n".join(out)
+
+
+def _question(line: str, where: str) -> dict[str, Any]:
+    try:
+        q = json.loads(line)
+    except ValueError as err:
+        raise UsageError(f"{where}: not a JSON object ({err})") from None
+    if not isinstance(q, dict):
+        raise UsageError(f"{where}: expected a JSON object, got {type(q).__name__}")
+    unknown = sorted(set(q) - _QUESTION_KEYS)
+    if unknown:
+        raise UsageError(f"{where}: {unknown[0]}: unknown key (keys: {', '.join(sorted(_QUESTION_KEYS))})")
+    for key in ("as", "verb", "resource"):
+        if not isinstance(q.get(key), str):
+            raise UsageError(f"{where}: {key}: required, a string")
+    for key in ("namespace", "name"):
+        if q.get(key) is not None and not isinstance(q[key], str):
+            raise UsageError(f"{where}: {key}: expected a string or null")
+    groups = q.get("asGroups")
+    if groups is not None and (not isinstance(groups, list) or not all(isinstance(g, str) for g in groups)):
+        raise UsageError(f"{where}: asGroups: expected a list of strings")
+    q["context"] = _question_context(q.get("context"), where)
+    return q
+
+
+def _question_context(raw: Any, where: str) -> RequestContext:
+    if raw is None:
+        return RequestContext()
+    if not isinstance(raw, dict):
+        raise UsageError(f"{where}: context: expected an object of KEY: VALUE or [VALUES]")
+    pairs: list[str] = []
+    for key, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in values):
+            raise UsageError(f"{where}: context.{key}: expected a string or a list of strings")
+        pairs += [f"{key}={v}" for v in values]
+    return parse_context(pairs, f"{where}: context")
+
+
+__all__ = ["analyzer_of", "can_i", "can_i_batch", "diagram", "matrix", "parse_context", "who_can"]

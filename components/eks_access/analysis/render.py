@@ -10,44 +10,58 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import Answer
-from .principals import Principal, Request
-
-MATRIX_VERBS = ("get", "list", "watch", "create", "update", "patch", "delete")
+from .analyzer import KIND_LABEL, WhoCanEntry
+from .answers import Answer
+from .diagram import Diagram
+from .matrix import MATRIX_VERBS, MatrixTable
+from .principals import Principal
+from .requests import Request
 
 
 def request_json(req: Request) -> dict[str, Any]:
-    if req.path is not None:
-        return {"verb": req.verb, "nonResourceURL": req.path}
-    return {
-        "verb": req.verb, "resource": req.resource, "subresource": req.subresource,
-        "apiGroup": req.group, "namespace": req.namespace,
+    a = req.attrs
+    if a.path is not None:
+        return {"verb": a.verb, "nonResourceURL": a.path}
+    out: dict[str, Any] = {
+        "verb": a.verb, "resource": a.resource, "subresource": a.subresource,
+        "apiGroup": a.api_group, "namespace": a.namespace or None,
     }  # fmt: skip
+    if a.name:
+        out["name"] = a.name
+    return out
 
 
 def answer_json(a: Answer) -> dict[str, Any]:
+    """``conditions`` in words and ``requirements`` structured (``allOf`` groups of alternative
+    statements with their unresolved conditions, ``noneOf`` conditional Deny statements)."""
     return {
         "allowed": a.allowed,
+        "conditional": a.conditional,
         "principal": a.principal.display,
         "request": request_json(a.request),
         "chain": [h.as_json() for h in a.chain],
         "reason": a.reason,
         "conditions": a.conditions,
-        "notes": a.notes,
+        "requirements": a.requirement_json(),
+        "notes": list(a.notes),
+        "kubernetesVersion": a.kubernetes_version,
     }
 
 
+def scope_words(req: Request) -> str:
+    a = req.attrs
+    named = f" {a.name}" if a.name else ""
+    if a.path is not None:
+        return ""
+    if a.namespace:
+        return f"{named} in namespace {a.namespace}"
+    return f"{named} cluster-wide (all namespaces)"
+
+
 def headline(a: Answer) -> str:
-    req = a.request
-    if req.path is not None:
-        what = f"{req.verb} {req.path}"
-    elif req.namespace:
-        what = f"{req.verb} {req.display} in namespace {req.namespace}"
-    else:
-        what = f"{req.verb} {req.display} cluster-wide (all namespaces)"
+    what = f"{a.request.verb} {a.request.display}{scope_words(a.request)}"
     return f"{'yes' if a.allowed else 'no'}: {a.principal.display} {'can' if a.allowed else 'cannot'} {what}"
 
 
@@ -60,31 +74,24 @@ def answer_text(a: Answer) -> str:
     return "\n".join(lines)
 
 
-KIND_LABEL = {
-    "iam-user": "IAM user", "iam-role": "IAM role", "k8s-user": "Kubernetes user",
-    "k8s-group": "Kubernetes group", "k8s-serviceaccount": "ServiceAccount",
-}  # fmt: skip
-
-
-def who_can_json(entries: Sequence[tuple[str, Principal, Answer]]) -> list[dict[str, Any]]:
+def who_can_json(entries: Sequence[WhoCanEntry]) -> list[dict[str, Any]]:
     return [
         {
-            "kind": KIND_LABEL[k],
-            "principal": p.display,
-            "chain": [h.as_json() for h in a.chain],
-            "conditions": a.conditions,
+            "kind": KIND_LABEL[e.kind],
+            "principal": e.principal.display,
+            "chain": [h.as_json() for h in e.answer.chain],
+            "conditions": e.answer.conditions,
+            "requirements": e.answer.requirement_json(),
         }
-        for k, p, a in entries
+        for e in entries
     ]
 
 
-def who_can_text(req: Request, entries: Sequence[tuple[str, Principal, Answer]]) -> str:
-    scope = f" in namespace {req.namespace}" if req.namespace else (
-        "" if req.path is not None else " cluster-wide (all namespaces)")
-    lines = [f"who can {req.verb} {req.display}{scope}: {len(entries)} principal(s)"]
-    for k, p, a in entries:
-        lines.append(f"- {KIND_LABEL[k]} {_bare(p)}")
-        lines.extend(f"    {i}. {h.text}" for i, h in enumerate(a.chain, 1))
+def who_can_text(req: Request, entries: Sequence[WhoCanEntry]) -> str:
+    lines = [f"who can {req.verb} {req.display}{scope_words(req)}: {len(entries)} principal(s)"]
+    for e in entries:
+        lines.append(f"- {KIND_LABEL[e.kind]} {_bare(e.principal)}")
+        lines.extend(f"    {i}. {h.text}" for i, h in enumerate(e.answer.chain, 1))
     return "\n".join(lines)
 
 
@@ -95,13 +102,6 @@ def _bare(p: Principal) -> str:
     if p.kind in ("k8s-user", "k8s-group"):
         return p.name
     return p.display
-
-
-@dataclass
-class MatrixTable:
-    principal: str
-    namespace: str | None
-    rows: list[tuple[str, dict[str, bool]]] = field(default_factory=list)
 
 
 def matrix_json(tables: Sequence[MatrixTable]) -> Any:
@@ -127,22 +127,6 @@ def matrix_text(tables: Sequence[MatrixTable]) -> str:
 
 
 # ---------------------------------------------------------------------- diagrams
-@dataclass
-class Diagram:
-    nodes: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (kind, label)
-    edges: list[tuple[str, str, str]] = field(default_factory=list)  # (from, to, label)
-
-    def node(self, kind: str, name: str) -> str:
-        key = f"{kind}:{name}"
-        self.nodes.setdefault(key, (kind, name))
-        return key
-
-    def edge(self, a: str, b: str, label: str = "") -> None:
-        e = (a, b, label)
-        if e not in self.edges:
-            self.edges.append(e)
-
-
 _KIND_TITLE = {
     "iamuser": "IAM user", "iamgroup": "IAM group", "iamrole": "IAM role",
     "k8suser": "k8s user", "k8sgroup": "k8s group", "sa": "ServiceAccount",

@@ -49,22 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", parents=[common, fmt], help="run the stack program on mocks and write the plan")
     p.add_argument("--out", help="output directory (default: build/STACK); must be absent, empty or a previous plan")
     _preview_arg(p)
-    p = sub.add_parser("check", parents=[common, fmt], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
+    p = sub.add_parser("check", parents=[common], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
+    p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text",
+                   help="sarif: SARIF 2.1.0 for code scanning; markdown: a pull-request comment")
     _preview_arg(p)
-    p = sub.add_parser("can-i", parents=[common, fmt], help="can PRINCIPAL do VERB on RESOURCE? (exit 0 yes, 1 no)")
-    p.add_argument("verb")
-    p.add_argument("resource")
-    _namespace_args(p)
-    p.add_argument("--as", dest="principal", required=True, help="IAM ARN, user:NAME, group:NAME or serviceaccount:NS:NAME")
-    p = sub.add_parser("who-can", parents=[common, fmt], help="every principal allowed VERB on RESOURCE, with its chain")
-    p.add_argument("verb")
-    p.add_argument("resource")
-    _namespace_args(p)
-    p = sub.add_parser("matrix", parents=[common, fmt], help="resources x verbs table, like kubectl access-matrix")
-    p.add_argument("--as", dest="principal")
-    _namespace_args(p)
-    p = sub.add_parser("diagram", parents=[common], help="IAM -> roles -> Kubernetes groups -> RBAC, as Mermaid or SVG")
-    p.add_argument("--format", choices=("mermaid", "svg"), default="mermaid")
+    from eks_access.cli.queries import add_query_commands
+
+    add_query_commands(sub, common, fmt)
     for name, what in (("kubeconfig", "the kubeconfig a team member uses"), ("aws-config", "the ~/.aws/config profile a team member adds")):
         p = sub.add_parser(name, parents=[common], help=what)
         p.add_argument("--team", required=True)
@@ -77,12 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _preview_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preview", action="store_true",
                         help="plan as a first `pulumi preview` sees the stack: what exists only after `pulumi up` is unknown")
-
-
-def _namespace_args(parser: argparse.ArgumentParser) -> None:
-    scope = parser.add_mutually_exclusive_group()
-    scope.add_argument("-n", "--namespace", help="namespace (default: cluster scope, where only cluster-wide grants count)")
-    scope.add_argument("-A", "--all-namespaces", action="store_true", help="cluster scope (the default), as kubectl spells it")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,20 +222,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         from eks_access.guardrails.report import render
 
         config = load_guardrail_config(guardrails_raw, "team-cluster:guardrails") if guardrails_raw else None
-        code, text = render(run_checks(records, config), args.format, resources=len(records))
+        artifact = str(args.plan_file or args.config or f"Pulumi.{args.stack}.yaml")
+        code, text = render(run_checks(records, config), args.format, resources=len(records), artifact=artifact)
         return _emit(code, text)
     if command in ("can-i", "who-can", "matrix", "diagram"):
-        from eks_access.analysis import commands
+        from eks_access.cli.queries import run_query
 
-        if command == "can-i":
-            code, text = commands.can_i(records, args.verb, args.resource, args.namespace, args.principal, args.format)
-        elif command == "who-can":
-            code, text = commands.who_can(records, args.verb, args.resource, args.namespace, args.format)
-        elif command == "matrix":
-            code, text = commands.matrix(records, args.principal, args.namespace, args.format)
-        else:
-            code, text = commands.diagram(records, args.format)
-        return _emit(code, text)
+        return _emit(*run_query(args, records))
     return _cmd_member(args, exports)
 
 

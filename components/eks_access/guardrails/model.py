@@ -1,18 +1,25 @@
-"""The vocabulary every guardrail speaks: records, findings, rules and the check context.
+"""The vocabulary every guardrail speaks: findings, rules and the check context.
 
-A rule is data plus a pure function, so the same object can be run by ``eks-access check``
-over a whole plan and wrapped as a Pulumi policy by :mod:`eks_access.guardrails.pack`.
+A rule is data plus a pure function over the access model, so the same object can be run by
+``eks-access check`` over a whole plan and wrapped as a Pulumi policy by
+:mod:`eks_access.guardrails.pack` (which reads one resource, or the stack, into a model).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar, cast
 
-Record = Mapping[str, Any]
-"""One resource of the plan: ``{type, name, parent, custom, inputs, outputs}`` (docs/plan-format.md)."""
+from eks_access.authz.identity import IdentityResolver
+from eks_access.authz.kubernetes import kubernetes_version
+from eks_access.authz.rbac.policy import RbacPolicy
+from eks_access.model import AccessModel
+from eks_access.model.origin import Origin, RecordRef
+
+T = TypeVar("T")
 
 
 class Severity(str, Enum):
@@ -31,7 +38,7 @@ class Enforcement(str, Enum):
 
 
 class Scope(str, Enum):
-    """Resource rules see one record; stack rules need the whole plan (cross-references)."""
+    """Resource rules judge one record alone; stack rules need the whole plan (cross-references)."""
 
     RESOURCE = "resource"
     STACK = "stack"
@@ -39,93 +46,86 @@ class Scope(str, Enum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One violation; ``resource`` is the record's name, or ``type::name`` when names collide."""
+    """One violation; ``resource`` is the record's label (its name, or ``type::name`` when names
+    collide). ``subjects`` names the principals the finding is about (IAM ARNs, ``group:NAME``,
+    ``user:NAME``, ``serviceaccount:NS:NAME``), so other tools can ask about them."""
 
     rule: str
     severity: Severity
     enforcement: Enforcement
     resource: str
     message: str
+    subjects: tuple[str, ...] = field(default=(), compare=False)
+    position: int = field(default=-1, compare=False, repr=False)
 
-    def to_dict(self) -> dict[str, str]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity.value,
             "enforcement": self.enforcement.value,
             "resource": self.resource,
             "message": self.message,
         }
+        if self.subjects:
+            out["subjects"] = list(self.subjects)
+        return out
 
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a rule may know besides the record: the plan (if any) and the allow-list.
+    """What a rule may know: the access model and the allow-list.
 
-    ``whole_plan`` is false when the policy pack runs a resource rule on one resource; rules
-    then must not conclude anything from the absence of other resources.
+    For the policy pack's resource policies the model holds one resource
+    (``model.whole_plan`` is false): rules must not conclude anything from the absence of
+    other resources.
     """
 
-    records: Sequence[Record]
+    model: AccessModel
     allow: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    whole_plan: bool = True
-    labels: Mapping[int, str] = field(default_factory=dict)
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def label(self, record: Record) -> str:
-        found = self.labels.get(id(record))
-        if found is not None:
-            return found
-        return str(record.get("name") or "")
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What several rules derive from the same model (bindings with their roles, a role's
+        policies), computed once per check run."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return cast("T", self.memo[key])
 
-    def allowed(self, rule_id: str, record: Record, keys: Iterable[str | None] = ()) -> bool:
+    @property
+    def whole_plan(self) -> bool:
+        return self.model.whole_plan
+
+    @cached_property
+    def rbac(self) -> RbacPolicy:
+        """RBAC in effect (the plan's objects over the built-in ones of the cluster's Kubernetes
+        version, aggregation resolved): for rules that judge roles by what they allow."""
+        return RbacPolicy(self.model, kubernetes_version(self.model))
+
+    @cached_property
+    def identities(self) -> IdentityResolver:
+        """The identity mappings in effect under the cluster's authentication mode."""
+        return IdentityResolver(self.model)
+
+    def allowed(self, rule_id: str, record: RecordRef, keys: Iterable[str | None] = ()) -> bool:
         entries = self.allow.get(rule_id)
         if not entries:
             return False
-        candidates = {self.label(record), *_identity_keys(record)}
+        candidates = {record.label, *record.allow_keys}
         candidates.update(k for k in keys if k)
         if not entries.isdisjoint(candidates):
             return True
-        suffixes = _arn_suffixes(record)
+        suffixes = record.arn_suffixes
         return any(e.startswith("arn:") and e.endswith(suffixes) for e in entries) if suffixes else False
 
 
-def _identity_keys(record: Record) -> list[str]:
-    """Names a user may write in an allow-list for this record."""
-    name = str(record.get("name") or "")
-    keys = [name, f"{record.get('type', '')}::{name}"]
-    inputs = record.get("inputs")
-    if isinstance(inputs, Mapping):
-        meta = inputs.get("metadata")
-        if isinstance(meta, Mapping) and isinstance(meta.get("name"), str):
-            ns = meta.get("namespace")
-            keys.append(f"{ns}/{meta['name']}" if isinstance(ns, str) and ns else meta["name"])
-        for key in ("name", "arn"):
-            if isinstance(inputs.get(key), str):
-                keys.append(inputs[key])
-    outputs = record.get("outputs")
-    if isinstance(outputs, Mapping) and isinstance(outputs.get("arn"), str):
-        keys.append(outputs["arn"])
-    return keys
+Check = Callable[["Rule", CheckContext], Iterator[Finding]]
 
-
-_IAM_KINDS = {"aws:iam/role:Role": "role", "aws:iam/user:User": "user", "aws:iam/group:Group": "group"}
-
-
-def _arn_suffixes(record: Record) -> tuple[str, ...]:
-    """ARN endings of an IAM role/user/group known only by its inputs.
-
-    The policy pack sees inputs, not the ARN the cloud assigns, yet users name break-glass
-    principals by ARN; ``:role/<path><name>`` identifies it within the stack's account.
-    """
-    kind = _IAM_KINDS.get(str(record.get("type") or ""))
-    inputs = record.get("inputs")
-    if kind is None or not isinstance(inputs, Mapping) or not isinstance(inputs.get("name"), str):
-        return ()
-    path = inputs.get("path") if isinstance(inputs.get("path"), str) else "/"
-    return (f":{kind}{path}{inputs['name']}",)
-
-
-ResourceCheck = Callable[["Rule", Record, CheckContext], Iterator[Finding]]
-StackCheck = Callable[["Rule", Sequence[Record], CheckContext], Iterator[Finding]]
+_FAMILY_HELP = {
+    "EKS": "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html",
+    "RBAC": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+    "SA": "https://kubernetes.io/docs/concepts/security/service-accounts/",
+    "IAM": "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
+}
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ class Rule:
     ``enforcement`` is the strongest level the rule emits; ``also_advisory`` marks rules that
     emit weaker findings too (e.g. EKS-AUTHMODE on API_AND_CONFIG_MAP), which the policy pack
     registers as a companion ``<id>-ADVISORY`` policy because a Pulumi policy has one level.
+    ``scope`` says how the pack runs it: ``resource`` rules on each resource alone, ``stack``
+    rules on the whole stack.
     """
 
     id: str
@@ -144,39 +146,45 @@ class Rule:
     enforcement: Enforcement
     scope: Scope
     references: tuple[str, ...]
-    check_resource: ResourceCheck | None = None
-    check_stack: StackCheck | None = None
+    check: Check
     also_advisory: bool = False
     advisory_severity: Severity = Severity.LOW
 
-    def run(self, records: Sequence[Record], ctx: CheckContext) -> list[Finding]:
-        if self.check_stack is not None:
-            return list(self.check_stack(self, records, ctx))
-        assert self.check_resource is not None
-        found: list[Finding] = []
-        for record in records:
-            found.extend(self.check_resource(self, record, ctx))
-        return found
+    @property
+    def help_uri(self) -> str:
+        """Where to read more: the first reference that is a URL, else the family's guide."""
+        for ref in self.references:
+            if ref.startswith("https://"):
+                return ref
+        return _FAMILY_HELP[self.id.split("-", 1)[0]]
+
+    def run(self, ctx: CheckContext) -> list[Finding]:
+        """Every finding, in plan order of the records they are about."""
+        return sorted(self.check(self, ctx), key=lambda f: f.position)
 
     def finding(
         self,
         ctx: CheckContext,
-        record: Record,
+        origin: Origin,
         message: str,
         *,
         keys: Iterable[str | None] = (),
         severity: Severity | None = None,
         enforcement: Enforcement | None = None,
+        subjects: Iterable[str] = (),
     ) -> Finding | None:
-        """A finding for ``record``, or None when the allow-list names it."""
+        """A finding about ``origin``'s record, or None when the allow-list names it."""
+        record = origin.record
         if ctx.allowed(self.id, record, keys):
             return None
         return Finding(
             rule=self.id,
             severity=severity or self.severity,
             enforcement=enforcement or self.enforcement,
-            resource=ctx.label(record),
+            resource=record.label,
             message=message,
+            subjects=tuple(dict.fromkeys(subjects)),
+            position=record.index,
         )
 
 

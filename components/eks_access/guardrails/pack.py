@@ -6,8 +6,10 @@ single enforcement level and an advisory finding must never block ``pulumi up``.
 come from ``--policy-pack-config`` (``{"<policy name>": {"allow": [...]}}``), checked against
 ``config_schema`` by the Pulumi engine.
 
-Values unknown during preview (an ARN not yet allocated) reach the rules as ``None`` and are
-skipped, so a preview never fails on what it cannot know; the rules see them at ``up``.
+What the engine hands a policy becomes plan records (docs/plan-format.md) and goes through the
+same reader as a plan (:func:`eks_access.model.read_model`). Values unknown during preview (an
+ARN not yet allocated) become Pulumi's unknown sentinel, which the model keeps as unknown and
+the rules skip, so a preview never fails on what it cannot know; the rules see them at ``up``.
 """
 
 from __future__ import annotations
@@ -29,23 +31,23 @@ from pulumi_policy import (
 from pulumi_policy import Severity as PolicySeverity
 from pulumi_policy.proxy import UnknownValueError
 
+from eks_access.errors import PlanError
 from eks_access.guardrails.catalog import RULES
-from eks_access.guardrails.engine import labels_for
 from eks_access.guardrails.model import (
     CheckContext,
     Enforcement,
     Finding,
-    Record,
     Rule,
     Scope,
     Severity,
 )
+from eks_access.model import UNKNOWN_SENTINEL, read_model
 
 _UNKNOWN_SENTINELS = frozenset(
     {
         "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
         "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        UNKNOWN_SENTINEL,
         "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
         "030794c1-ac77-496b-92df-f27374a8bd58",
         "e48ece36-62e2-4504-bad9-02848725956a",
@@ -66,16 +68,17 @@ CONFIG_SCHEMA_PROPERTIES: dict[str, dict[str, Any]] = {
 
 
 def plain(value: Any) -> Any:
-    """A plain copy of policy props: proxies unwrapped, unknown values replaced by None."""
+    """A plain copy of policy props: proxies unwrapped, every unknown value as the plan's
+    unknown sentinel (interfaces.md item 2), whichever of Pulumi's sentinels it was."""
     if isinstance(value, str):
-        return None if value in _UNKNOWN_SENTINELS else value
+        return UNKNOWN_SENTINEL if value in _UNKNOWN_SENTINELS else value
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key in value:
             try:
                 item = value[key]
             except UnknownValueError:
-                item = None
+                item = UNKNOWN_SENTINEL
             out[str(key)] = plain(item)
         return out
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
@@ -84,7 +87,7 @@ def plain(value: Any) -> Any:
             try:
                 items.append(plain(value[i]))
             except UnknownValueError:
-                items.append(None)
+                items.append(UNKNOWN_SENTINEL)
         return items
     return value
 
@@ -116,6 +119,7 @@ def record_from_resource(
 
 
 def record_from_args(args: ResourceValidationArgs) -> dict[str, Any]:
+    """One resource policy's resource as a plan record."""
     parent = getattr(getattr(args, "opts", None), "parent", None)
     return record_from_resource(args.resource_type, args.name, args.props, parent)
 
@@ -151,11 +155,25 @@ def _levels(rule: Rule) -> list[Enforcement]:
     return [rule.enforcement]
 
 
+def _unreadable(rule: Rule, level: Enforcement, name: str, err: PlanError) -> str | None:
+    """A resource the model cannot read is reported once per rule, by its primary policy."""
+    if level is not rule.enforcement:
+        return None
+    return f"[{rule.id}] {name}: cannot judge this resource: {err}"
+
+
 def _resource_validator(rule: Rule, level: Enforcement) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        record: Record = record_from_args(args)
-        ctx = CheckContext(records=[record], allow=allow_from_config(rule.id, args.get_config()), whole_plan=False)
-        for finding in rule.run([record], ctx):
+        record = record_from_args(args)
+        try:
+            model = read_model([record], whole_plan=False)
+        except PlanError as err:
+            message = _unreadable(rule, level, args.name, err)
+            if message:
+                report_violation(message, None)
+            return
+        ctx = CheckContext(model=model, allow=allow_from_config(rule.id, args.get_config()))
+        for finding in rule.run(ctx):
             if finding.enforcement is level:
                 report_violation(violation_text(finding), None)
 
@@ -165,15 +183,16 @@ def _resource_validator(rule: Rule, level: Enforcement) -> Callable[[ResourceVal
 def _stack_validator(rule: Rule, level: Enforcement) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         records, urns = records_from_stack(args.resources)
-        labels = labels_for(records)
-        urn_of = {labels[id(r)]: urn for r, urn in zip(records, urns, strict=True)}
-        ctx = CheckContext(
-            records=records,
-            allow=allow_from_config(rule.id, args.get_config()),
-            whole_plan=True,
-            labels=labels,
-        )
-        for finding in rule.run(records, ctx):
+        try:
+            model = read_model(records)
+        except PlanError as err:
+            message = _unreadable(rule, level, "stack", err)
+            if message:
+                report_violation(message, None)
+            return
+        urn_of = {ref.label: urn for ref, urn in zip(model.records, urns, strict=True)}
+        ctx = CheckContext(model=model, allow=allow_from_config(rule.id, args.get_config()))
+        for finding in rule.run(ctx):
             if finding.enforcement is level:
                 report_violation(violation_text(finding), urn_of.get(finding.resource))
 

@@ -7,7 +7,11 @@ from collections.abc import Sequence
 
 from eks_access.errors import UsageError
 from eks_access.guardrails.catalog import RULES
+from eks_access.guardrails.markdown import render_markdown
 from eks_access.guardrails.model import Enforcement, Finding
+from eks_access.guardrails.sarif import render_sarif
+
+FORMATS = ("text", "json", "sarif", "markdown")
 
 
 def exit_code(findings: Sequence[Finding]) -> int:
@@ -21,17 +25,23 @@ def render(
     *,
     resources: int | None = None,
     rules: int | None = None,
+    artifact: str = "plan.json",
 ) -> tuple[int, str]:
-    """(exit code, text) for ``fmt`` ``text`` or ``json``.
+    """(exit code, text) for ``fmt`` ``text``, ``json``, ``sarif`` or ``markdown``.
 
     ``resources``/``rules`` only feed the "no findings" sentence, so a clean run still says
-    how much was checked; they default to unknown / the whole catalog.
+    how much was checked; they default to unknown / the whole catalog. ``artifact`` is the
+    file SARIF results point at (the stack config or plan the findings come from).
     """
     code = exit_code(findings)
     if fmt == "json":
         return code, json.dumps([f.to_dict() for f in findings], indent=2) + "\n"
+    if fmt == "sarif":
+        return code, render_sarif(findings, artifact)
+    if fmt == "markdown":
+        return code, render_markdown(findings, resources=resources, rules=rules)
     if fmt != "text":
-        raise UsageError(f"--format: expected text or json, got {fmt!r}")
+        raise UsageError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
     n_rules = len(RULES) if rules is None else rules
     if not findings:
         over = f" over {resources} resources" if resources is not None else ""

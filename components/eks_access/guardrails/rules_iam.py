@@ -1,71 +1,63 @@
 """IAM guardrails: who may become a role, and what a role, group or user may do.
 
-Policy documents are read as the AWS provider takes them (JSON strings) or as dicts from an
-export. A statement whose value is unknown during preview is skipped rather than guessed.
+Policy documents come parsed from the access model (the plan reader accepts the JSON strings
+the AWS provider takes, and dicts from an export). A document unknown during preview is
+skipped rather than guessed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator
 
 from eks_access.guardrails.model import (
     CheckContext,
     Enforcement,
     Finding,
-    Record,
     Rule,
     Scope,
     Severity,
     emit,
 )
-from eks_access.guardrails.records import (
-    EKS_CLUSTER,
-    EKS_COMPONENT,
-    IAM_ROLE,
-    OIDC_PROVIDER,
-    actions,
-    as_list,
-    conditions,
-    inputs,
-    is_allow,
-    issuer_of,
-    mapping,
-    outputs,
-    parse_document,
-    principals,
-    statements,
-    strings,
-)
+from eks_access.model.arns import account_of, account_root
+from eks_access.model.iam import IamRole, PolicyContents, PolicyDocument, Statement
+from eks_access.model.origin import Origin
 
 _ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::\d{12}:root|\d{12})$")
 
 
-def _trust_statements(record: Record) -> list[tuple[int, Mapping[str, Any]]]:
-    if record.get("type") != IAM_ROLE:
+def _trust_statements(ctx: CheckContext) -> Iterator[tuple[IamRole, Statement]]:
+    for role in ctx.model.iam.roles:
+        for st in role.trust.statements if role.trust else ():
+            if st.effect == "Allow":
+                yield role, st
+
+
+def _role_label(role: IamRole) -> str:
+    return f"role '{role.name}'" if "name" not in role.unknowns else f"role {role.origin.name if role.origin else role.name}"
+
+
+def _principals(st: Statement, kind: str) -> list[str]:
+    """Principal values of one kind (``AWS``, ``Federated``, ``Service``); ``*`` for ``"*"``."""
+    if st.principal is None:
         return []
-    doc = parse_document(inputs(record).get("assumeRolePolicy"))
-    return [(i, s) for i, s in enumerate(statements(doc)) if is_allow(s)]
-
-
-def _role_label(record: Record) -> str:
-    name = inputs(record).get("name")
-    return f"role '{name}'" if isinstance(name, str) else f"role {record.get('name')}"
+    if st.principal.everyone:
+        return ["*"]
+    return list(st.principal.values(kind))
 
 
 # --- IAM-TRUST-STAR ------------------------------------------------------------------------
 
 
-def _check_trust_star(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    for i, statement in _trust_statements(record):
-        kinds = [k for k in ("AWS", "Federated", "Service") if "*" in principals(statement, k)]
-        if statement.get("Principal") == "*" or kinds:
+def _check_trust_star(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for role, statement in _trust_statements(ctx):
+        kinds = [k for k in ("AWS", "Federated", "Service") if "*" in _principals(statement, k)]
+        if kinds and role.origin is not None:
             yield from emit(
                 rule.finding(
                     ctx,
-                    record,
-                    f"{_role_label(record)} trust policy Statement[{i}] allows Principal '*': "
+                    role.origin,
+                    f"{_role_label(role)} trust policy Statement[{statement.index}] allows Principal '*': "
                     "any AWS account can try to assume it; name the trusted roles, account or "
                     "provider",
                 )
@@ -83,22 +75,22 @@ IAM_TRUST_STAR = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
     references=("CKV_AWS_60",),
-    check_resource=_check_trust_star,
+    check=_check_trust_star,
 )
 
 
 # --- IAM-TRUST-ACCOUNT ---------------------------------------------------------------------
 
 
-def _check_trust_account(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    for i, statement in _trust_statements(record):
-        roots = [p for p in principals(statement, "AWS") if _ACCOUNT_ROOT.match(p)]
-        if roots and not conditions(statement):
+def _check_trust_account(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for role, statement in _trust_statements(ctx):
+        roots = [p for p in _principals(statement, "AWS") if _ACCOUNT_ROOT.match(p)]
+        if roots and not statement.conditions and role.origin is not None:
             yield from emit(
                 rule.finding(
                     ctx,
-                    record,
-                    f"{_role_label(record)} trust policy Statement[{i}] trusts {roots[0]} with no "
+                    role.origin,
+                    f"{_role_label(role)} trust policy Statement[{statement.index}] trusts {roots[0]} with no "
                     "condition: any principal of the account whose identity policy allows "
                     "sts:AssumeRole on it can assume it; add aws:PrincipalArn or MFA conditions",
                     keys=roots,
@@ -119,51 +111,86 @@ IAM_TRUST_ACCOUNT = Rule(
     enforcement=Enforcement.ADVISORY,
     scope=Scope.RESOURCE,
     references=("CKV_AWS_61",),
-    check_resource=_check_trust_account,
+    check=_check_trust_account,
+)
+
+
+# --- IAM-TRUST-CROSS-ACCOUNT ---------------------------------------------------------------
+
+
+def _foreign(value: str, account: str) -> str | None:
+    """The other account a principal value (account id, root, role/user/provider ARN) belongs to."""
+    other = account_root(value) or (account_of(value) if value.startswith("arn:") else None)
+    return other if other and other != account else None
+
+
+def _check_trust_cross_account(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    account = ctx.model.account
+    if account is None:
+        return  # the stack's account is not known, so "another account" cannot be told
+    for role, statement in _trust_statements(ctx):
+        found = [
+            (value, other)
+            for kind in ("AWS", "Federated")
+            for value in _principals(statement, kind)
+            if (other := _foreign(value, account)) is not None
+        ]
+        if found and role.origin is not None:
+            shown = ", ".join(f"{value} (account {other})" for value, other in found)
+            yield from emit(
+                rule.finding(
+                    ctx,
+                    role.origin,
+                    f"{_role_label(role)} trust policy Statement[{statement.index}] trusts {shown}, outside "
+                    f"the stack's account {account}: whoever controls that account decides who becomes "
+                    "this role; trust principals of this account, or allow-list the account if the "
+                    "cross-account access is deliberate",
+                    keys=[v for pair in found for v in pair],
+                    subjects=[value for value, _ in found],
+                )
+            )
+
+
+IAM_TRUST_CROSS_ACCOUNT = Rule(
+    id="IAM-TRUST-CROSS-ACCOUNT",
+    title="No trust in principals of other accounts",
+    description=(
+        "Any principal of another AWS account (account id, root, role or user ARN, or an "
+        "identity provider of another account) in any trust policy of the stack hands the "
+        "decision to that account's administrators. Allow-list the account id or ARN when a "
+        "central identity account is intended."
+    ),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    scope=Scope.STACK,
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html",
+                "OWASP Kubernetes Top Ten 2022 K06", "CKV_AWS_61"),
+    check=_check_trust_cross_account,
 )
 
 
 # --- IAM-IRSA-COND -------------------------------------------------------------------------
 
 
-def cluster_issuers(records: Sequence[Record]) -> set[str]:
-    """Issuer host/paths of the OIDC providers the plan knows for its cluster(s)."""
-    found: set[str] = set()
-    for record in records:
-        t = record.get("type")
-        ins, outs = inputs(record), outputs(record)
-        values: list[Any] = []
-        if t == OIDC_PROVIDER:
-            values = [ins.get("url"), outs.get("url"), outs.get("arn")]
-        elif t == EKS_COMPONENT:
-            core = mapping(outs.get("core"))
-            provider = mapping(core.get("oidcProvider"))
-            values = [
-                outs.get("oidcProviderArn"),
-                outs.get("oidcProviderUrl"),
-                outs.get("oidcIssuer"),
-                provider.get("arn"),
-                provider.get("url"),
-            ]
-        elif t == EKS_CLUSTER:
-            for identity in as_list(outs.get("identities")):
-                for oidc in as_list(mapping(identity).get("oidcs")):
-                    values.append(mapping(oidc).get("issuer"))
-        for value in values:
-            issuer = issuer_of(value)
-            if issuer:
-                found.add(issuer)
-    return found
-
-
 def _has_wildcard(values: list[str]) -> bool:
     return any("*" in v or "?" in v for v in values)
 
 
-def _irsa_problems(statement: Mapping[str, Any], issuer: str, known: set[str]) -> list[tuple[Severity, str]]:
-    conds = conditions(statement)
-    equals = mapping(conds.get("StringEquals"))
-    like = mapping(conds.get("StringLike"))
+def _values(statement: Statement, operator: str, key: str) -> list[str]:
+    """Values of ``operator`` (as written, without IfExists or a set qualifier) on ``key``;
+    condition keys compare case-insensitively, as IAM compares them."""
+    out: list[str] = []
+    for c in statement.conditions:
+        if c.operator == operator and not c.if_exists and c.qualifier is None and c.key.lower() == key.lower():
+            out.extend(c.values)
+    return out
+
+
+def _issuer_of(federated: str) -> str | None:
+    return federated.split(":oidc-provider/", 1)[1] or None if ":oidc-provider/" in federated else None
+
+
+def _irsa_problems(statement: Statement, issuer: str, known: set[str]) -> list[tuple[Severity, str]]:
     sub_key, aud_key = f"{issuer}:sub", f"{issuer}:aud"
     problems: list[tuple[Severity, str]] = []
     if known and issuer not in known:
@@ -174,8 +201,8 @@ def _irsa_problems(statement: Mapping[str, Any], issuer: str, known: set[str]) -
                 f"({', '.join(sorted(known))}); use the cluster's provider ARN",
             )
         )
-    sub_equals = strings(equals.get(sub_key))
-    sub_like = strings(like.get(sub_key))
+    sub_equals = _values(statement, "StringEquals", sub_key)
+    sub_like = _values(statement, "StringLike", sub_key)
     if not sub_equals and not sub_like:
         problems.append(
             (
@@ -193,7 +220,7 @@ def _irsa_problems(statement: Mapping[str, Any], issuer: str, known: set[str]) -
                 "allow-list the role if a namespace-wide trust is intended",
             )
         )
-    aud = strings(equals.get(aud_key))
+    aud = _values(statement, "StringEquals", aud_key)
     if not aud or any(v != "sts.amazonaws.com" for v in aud):
         problems.append(
             (
@@ -205,26 +232,23 @@ def _irsa_problems(statement: Mapping[str, Any], issuer: str, known: set[str]) -
     return problems
 
 
-def _check_irsa(rule: Rule, records: Sequence[Record], ctx: CheckContext) -> Iterator[Finding]:
-    known = cluster_issuers(records)
-    for record in records:
-        for i, statement in _trust_statements(record):
-            for federated in principals(statement, "Federated"):
-                if ":oidc-provider/" not in federated:
-                    continue
-                issuer = issuer_of(federated)
-                if issuer is None:
-                    continue
-                for severity, problem in _irsa_problems(statement, issuer, known):
-                    yield from emit(
-                        rule.finding(
-                            ctx,
-                            record,
-                            f"{_role_label(record)} web-identity trust Statement[{i}] {problem}",
-                            keys=[federated],
-                            severity=severity,
-                        )
+def _check_irsa(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    known = {i.issuer for i in ctx.model.iam.oidc_issuers}
+    for role, statement in _trust_statements(ctx):
+        for federated in _principals(statement, "Federated"):
+            issuer = _issuer_of(federated)
+            if issuer is None or role.origin is None:
+                continue
+            for severity, problem in _irsa_problems(statement, issuer, known):
+                yield from emit(
+                    rule.finding(
+                        ctx,
+                        role.origin,
+                        f"{_role_label(role)} web-identity trust Statement[{statement.index}] {problem}",
+                        keys=[federated],
+                        severity=severity,
                     )
+                )
 
 
 IAM_IRSA_COND = Rule(
@@ -239,75 +263,69 @@ IAM_IRSA_COND = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=(),
-    check_stack=_check_irsa,
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html", "OWASP Kubernetes Top Ten 2022 K06"),
+    check=_check_irsa,
 )
 
 
 # --- IAM-WILDCARD --------------------------------------------------------------------------
 
-_POLICY_TYPES = {
-    "aws:iam/policy:Policy",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:iam/groupPolicy:GroupPolicy",
-    "aws:iam/userPolicy:UserPolicy",
-}
-_ATTACHMENT_TYPES = {
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "role",
-    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "group",
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "user",
-    "aws:iam/policyAttachment:PolicyAttachment": "roles",
-}
 _BROAD_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/(AdministratorAccess|IAMFullAccess)$")
+"""Known by name only when the shipped data lacks their contents (judged by contents otherwise)."""
 
 
-def _documents(record: Record) -> list[tuple[str, Any]]:
-    ins = inputs(record)
-    if record.get("type") in _POLICY_TYPES:
-        return [("policy", ins.get("policy"))]
-    if record.get("type") == IAM_ROLE:
-        return [
-            (f"inlinePolicies[{i}]", mapping(p).get("policy"))
-            for i, p in enumerate(as_list(ins.get("inlinePolicies")))
-        ]
+def _broad_managed(contents: PolicyContents) -> list[str]:
+    """What makes an AWS-managed policy administrator-grade, judged by its contents (shipped
+    data); customer policies are judged as documents of the plan, not per attachment."""
+    if contents.kind == "aws-managed" and contents.document is not None:
+        return list(dict.fromkeys(
+            f"every action but {', '.join(st.not_actions or ())}" if a == "NotAction" else a
+            for st in contents.document.statements if st.effect == "Allow" for a in _broad_actions(st)))  # fmt: skip
+    if contents.kind == "unknown" and _BROAD_MANAGED.match(contents.arn):
+        return [contents.arn.rsplit("/", 1)[1]]
     return []
 
 
-def _broad_actions(statement: Mapping[str, Any]) -> list[str]:
-    if "NotAction" in statement:
+def _broad_actions(statement: Statement) -> list[str]:
+    if statement.not_actions is not None:
         return ["NotAction"]
-    return [a for a in actions(statement) if a in ("*", "*:*", "iam:*")]
+    return [a for a in statement.actions or () if a in ("*", "*:*", "iam:*")]
 
 
-def _check_iam_wildcard(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    t = record.get("type")
-    ins = inputs(record)
-    for where, raw in _documents(record):
-        for i, statement in enumerate(statements(parse_document(raw))):
-            broad = _broad_actions(statement) if is_allow(statement) else []
+def _documents(ctx: CheckContext) -> Iterator[tuple[Origin, str, PolicyDocument]]:
+    """Every policy document the plan writes: standalone policies and inline ones."""
+    for p in ctx.model.iam.inline_policies:
+        if p.document is not None:
+            yield p.origin, p.origin.path, p.document
+    for c in ctx.model.iam.customer_policies:
+        if c.document is not None:
+            yield c.origin, c.origin.path, c.document
+
+
+def _check_iam_wildcard(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for origin, where, document in _documents(ctx):
+        for statement in document.statements:
+            broad = _broad_actions(statement) if statement.effect == "Allow" else []
             if broad:
                 yield from emit(
                     rule.finding(
                         ctx,
-                        record,
-                        f"{where} Statement[{i}] allows {', '.join(broad)}: administrator or "
+                        origin,
+                        f"{where} Statement[{statement.index}] allows {', '.join(broad)}: administrator or "
                         "IAM-administrator rights; list the actions the principal needs",
                     )
                 )
-    arns: list[str] = []
-    if isinstance(t, str) and t in _ATTACHMENT_TYPES:
-        arns = strings(ins.get("policyArn"))
-    elif t == IAM_ROLE:
-        arns = strings(ins.get("managedPolicyArns"))
-    for arn in arns:
-        if _BROAD_MANAGED.match(arn):
+    for attachment in ctx.model.iam.attachments:
+        arn = attachment.policy_arn
+        broad = _broad_managed(attachment.contents)
+        if broad:
             yield from emit(
                 rule.finding(
                     ctx,
-                    record,
-                    f"attaches {arn.rsplit('/', 1)[1]} ({arn}): full control of the account or of "
-                    "IAM itself; attach a policy scoped to what the principal needs",
-                    keys=[*strings(ins.get("role")), *strings(ins.get("group")), *strings(ins.get("user"))],
+                    attachment.origin,
+                    f"attaches {arn.rsplit('/', 1)[1]} ({arn}), which allows {', '.join(broad)}: full control "
+                    "of the account or of IAM itself; attach a policy scoped to what the principal needs",
+                    keys=[name for _kind, name in attachment.owners],
                 )
             )
 
@@ -316,15 +334,16 @@ IAM_WILDCARD = Rule(
     id="IAM-WILDCARD",
     title="No administrator IAM permissions",
     description=(
-        "Allow on Action '*' or 'iam:*' (or Allow with NotAction), and the managed "
-        "AdministratorAccess / IAMFullAccess policies, let the holder grant itself anything, "
+        "Allow on Action '*' or 'iam:*' (or Allow with NotAction), in the plan's policies or in "
+        "an attached AWS-managed policy judged by its contents (AdministratorAccess, "
+        "IAMFullAccess, PowerUserAccess's NotAction), let the holder grant itself anything, "
         "EKS access included. [CKV_AWS_1, CKV_AWS_62, CKV_AWS_274]"
     ),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
     references=("CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_274"),
-    check_resource=_check_iam_wildcard,
+    check=_check_iam_wildcard,
 )
 
-IAM_RULES = (IAM_TRUST_STAR, IAM_TRUST_ACCOUNT, IAM_IRSA_COND, IAM_WILDCARD)
+IAM_RULES = (IAM_TRUST_STAR, IAM_TRUST_ACCOUNT, IAM_TRUST_CROSS_ACCOUNT, IAM_IRSA_COND, IAM_WILDCARD)

@@ -1,86 +1,167 @@
-"""Kubernetes RBAC guardrails (OWASP Kubernetes Top Ten K03: overly permissive RBAC).
+"""Kubernetes RBAC guardrails (OWASP Kubernetes Top Ten 2022 K03: overly permissive RBAC).
 
-Rules read the Roles/ClusterRoles and bindings the plan declares. Built-in roles other than
-``cluster-admin`` are not re-judged here: ``view``/``edit``/``admin`` are what a team asks
-for by name and the analyzer explains them; a guardrail that fired on ``edit`` would be
-allow-listed everywhere and stop meaning anything.
+Content rules judge the EFFECTIVE rules (aggregation resolved) of every Role/ClusterRole the
+plan declares, and of every built-in role a plan binding grants cluster-wide or in kube-system:
+a built-in ``edit`` bound in a team's namespace is the designed pattern, the same ``edit``
+bound cluster-wide or ``admin`` in kube-system is judged by what it allows there
+(``eks_access.guardrails.privilege``), never by its name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
-from eks_access.guardrails import rbac_match as m
+from eks_access.authz.rbac.rules import api_group_matches, resource_matches, verb_matches
+from eks_access.guardrails.describe import (
+    binding_subjects,
+    describe_binding,
+    describe_role,
+    subject_allow_keys,
+    subject_text,
+    subjects_text,
+)
 from eks_access.guardrails.model import (
     CheckContext,
     Enforcement,
     Finding,
-    Record,
     Rule,
     Scope,
     Severity,
     emit,
 )
-from eks_access.guardrails.records import (
-    SERVICE_ACCOUNT,
-    Subject,
-    is_binding,
-    is_role,
-    k8s_name,
-    k8s_namespace,
-    kind_of,
-    policy_rules,
-    resolve_role_ref,
-    role_ref,
-    strings,
-    subjects,
+from eks_access.guardrails.privilege import (
+    KUBE_SYSTEM,
+    RBAC_GROUP,
+    privileged_identity,
+    privileged_request,
+    reaching_kube_system,
+    service_account_user,
 )
+from eks_access.model.k8s import PolicyRule, RbacBinding, RbacRole
+from eks_access.model.origin import Origin
+
+WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
+READ_VERBS = ("get", "list", "watch")
 
 
-def describe(record: Record) -> str:
-    kind = kind_of(record) or "object"
-    name = k8s_name(record) or str(record.get("name") or "")
-    ns = k8s_namespace(record)
-    return f"{kind} '{ns}/{name}'" if ns else f"{kind} '{name}'"
+def granted_verbs(rule: PolicyRule, group: str, resource: str, verbs: Sequence[str] | None) -> list[str]:
+    """The verbs of ``verbs`` the rule grants on ``group``/``resource`` (``pods/exec`` form),
+    matched as the API server matches (authz.rbac.rules); with ``verbs`` None, its own verbs."""
+    _name, _, subresource = resource.partition("/")
+    if not api_group_matches(rule, group) or not resource_matches(rule, resource, subresource):
+        return []
+    if verbs is None:
+        return list(rule.verbs)
+    return [v for v in verbs if verb_matches(rule, v)]
 
 
-def _grants(
-    record: Record,
-    wanted: Sequence[tuple[str, str, tuple[str, ...] | None]],
-    skip_named: bool = False,
-) -> list[str]:
-    """``verb resource`` phrases the role grants among ``(group, resource, verbs)`` targets."""
+def _grants(rules: Sequence[PolicyRule], wanted: Sequence[tuple[str, str, tuple[str, ...] | None]],
+            skip_named: bool = False) -> list[str]:  # fmt: skip
+    """``verb resource`` phrases the rules grant among ``(group, resource, verbs)`` targets."""
     found: list[str] = []
-    for rule in policy_rules(record):
-        if skip_named and m.narrowed_by_name(rule):
+    for rule in rules:
+        if skip_named and rule.resource_names:
             continue
         for group, resource, verbs in wanted:
-            for verb in m.granted_verbs(rule, group, resource, verbs):
+            for verb in granted_verbs(rule, group, resource, verbs):
                 phrase = f"{verb} {resource}"
                 if phrase not in found:
                     found.append(phrase)
     return found
 
 
+def is_full_wildcard(rule: PolicyRule) -> bool:
+    """``*`` on verbs, apiGroups and resources: the rule is cluster-admin over resources."""
+    return "*" in rule.verbs and "*" in rule.api_groups and "*" in rule.resources
+
+
+def is_discovery_like(rule: PolicyRule) -> bool:
+    """What the built-in discovery roles grant: read non-resource URLs and self-reviews.
+
+    Binding ``system:authenticated`` to this much is how Kubernetes itself ships; anything
+    more reaches every identity any IAM principal can authenticate as.
+    """
+    verbs = set(rule.verbs)
+    if rule.non_resource_urls and not rule.resources:
+        return bool(verbs) and verbs <= {"get", "head"}
+    self_reviews = {"selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews"}
+    groups = set(rule.api_groups)
+    return (
+        bool(rule.resources)
+        and set(rule.resources) <= self_reviews
+        and bool(groups)
+        and groups <= {"authorization.k8s.io", "authentication.k8s.io"}
+        and verbs == {"create"}
+    )
+
+
+def _plan_roles(ctx: CheckContext) -> list[RbacRole]:
+    return list(ctx.model.k8s.roles)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """Rules judged by content: a plan role's effective rules, or the effective rules of a
+    built-in role a plan binding grants cluster-wide or in kube-system (where it is bound is
+    what makes a built-in ``edit``/``admin`` dangerous; the finding is then about the binding)."""
+
+    text: str
+    rules: tuple[PolicyRule, ...]
+    origin: Origin
+    namespace: str | None  # where the rules apply: a Role's namespace, None for everywhere
+    subjects: tuple[str, ...] = ()
+
+
+def judged_roles(ctx: CheckContext) -> list[Judged]:
+    return ctx.cached("judged_roles", lambda: list(_judged_roles(ctx)))
+
+
+def _judged_roles(ctx: CheckContext) -> Iterator[Judged]:
+    for role in _plan_roles(ctx):
+        effective = None
+        if role.name is not None:
+            effective = (ctx.rbac.cluster_roles.get(role.name) if role.kind == "ClusterRole"
+                         else ctx.rbac.roles.get((role.namespace or "", role.name)))  # fmt: skip
+        rules = effective.rules if effective is not None and effective.role is role else role.rules
+        yield Judged(describe_role(role), rules, role.origin, role.namespace if role.kind == "Role" else None)
+    for bound in reaching_kube_system(ctx):
+        if bound.role.builtin:
+            yield Judged(
+                f"{describe_binding(bound.binding)} (built-in {bound.role.ref}, {bound.where})",
+                bound.role.rules, bound.binding.origin, bound.namespace or None,
+                tuple(binding_subjects(bound.binding)),
+            )
+
+
+def _content_findings(rule: Rule, ctx: CheckContext, targets: Sequence[tuple[str, str, tuple[str, ...] | None]],
+                      why: str, skip_named: bool = False) -> Iterator[Finding]:  # fmt: skip
+    """``<role> grants <verb resource, ...>: <why>`` for each judged role granting any target."""
+    for item in judged_roles(ctx):
+        granted = _grants(item.rules, targets, skip_named=skip_named)
+        if granted:
+            yield from emit(rule.finding(ctx, item.origin, f"{item.text} grants {', '.join(granted)}: {why}",
+                                         subjects=item.subjects))  # fmt: skip
+
+
 # --- RBAC-WILDCARD -------------------------------------------------------------------------
 
 
-def _check_wildcard(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    where = [
-        f"rules[{i}].{key}"
-        for i, r in enumerate(policy_rules(record))
-        for key in ("apiGroups", "resources", "verbs")
-        if "*" in strings(r.get(key))
-    ]
-    if where:
+def _check_wildcard(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for role in _plan_roles(ctx):
+        where = [
+            f"rules[{r.index}].{key}"
+            for r in role.rules
+            for key, values in (("apiGroups", r.api_groups), ("resources", r.resources), ("verbs", r.verbs))
+            if "*" in values
+        ]
+        if not where:
+            continue
         yield from emit(
             rule.finding(
                 ctx,
-                record,
-                f"{describe(record)} uses '*' in {', '.join(where)}; list the exact apiGroups, "
+                role.origin,
+                f"{describe_role(role)} uses '*' in {', '.join(where)}; list the exact apiGroups, "
                 "resources and verbs the subjects need, so new APIs are not granted silently",
             )
         )
@@ -97,28 +178,18 @@ RBAC_WILDCARD = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("CKV_K8S_49", "C-0187"),
-    check_resource=_check_wildcard,
+    references=("CIS Amazon EKS Benchmark 4.1.3", "CKV_K8S_49", "C-0187"),
+    check=_check_wildcard,
 )
 
 
 # --- RBAC-SECRETS --------------------------------------------------------------------------
 
 
-def _check_secrets(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    granted = _grants(record, [("", "secrets", m.READ_VERBS)], skip_named=True)
-    if granted:
-        yield from emit(
-            rule.finding(
-                ctx,
-                record,
-                f"{describe(record)} grants {', '.join(granted)}: every Secret in scope "
-                "(ServiceAccount tokens, credentials) becomes readable; name the few Secrets "
-                "needed with resourceNames, or use IRSA / Pod Identity instead of stored secrets",
-            )
-        )
+def _check_secrets(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    return _content_findings(rule, ctx, [("", "secrets", READ_VERBS)], (
+        "every Secret in scope (ServiceAccount tokens, credentials) becomes readable; name the few "
+        "Secrets needed with resourceNames, or use IRSA / Pod Identity instead of stored secrets"), skip_named=True)
 
 
 RBAC_SECRETS = Rule(
@@ -134,8 +205,8 @@ RBAC_SECRETS = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("C-0015", "CKV2_K8S_5"),
-    check_resource=_check_secrets,
+    references=("CIS Amazon EKS Benchmark 4.1.2", "RBAC good practices: Listing secrets", "C-0015", "CKV2_K8S_5"),
+    check=_check_secrets,
 )
 
 
@@ -146,67 +217,108 @@ _EXEC_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("", "pods/attach", ("create", "get")),
     ("", "pods/portforward", ("create", "get")),
     ("", "nodes/proxy", None),
+    ("", "pods/ephemeralcontainers", ("update", "patch")),
 )
 
 
-def _check_exec(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    granted = _grants(record, _EXEC_TARGETS)
-    if granted:
-        yield from emit(
-            rule.finding(
-                ctx,
-                record,
-                f"{describe(record)} grants {', '.join(granted)}: a shell in a pod (or the "
-                "kubelet API through nodes/proxy) carries the pod's ServiceAccount and cloud "
-                "credentials; give debugging access through a separate, allow-listed role",
-            )
-        )
+def _check_exec(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    return _content_findings(rule, ctx, _EXEC_TARGETS, (
+        "a shell in a pod (or the kubelet API through nodes/proxy) carries the pod's ServiceAccount "
+        "and cloud credentials; give debugging access through a separate, allow-listed role"))
 
 
 RBAC_EXEC = Rule(
     id="RBAC-EXEC",
     title="No exec, attach, port-forward or node proxy",
     description=(
-        "create/get on pods/exec, pods/attach, pods/portforward and any verb on nodes/proxy "
-        "run code next to workload credentials and bypass admission and audit of the API. "
-        "[kubescape C-0002, C-0063]"
+        "create/get on pods/exec, pods/attach, pods/portforward, update/patch on "
+        "pods/ephemeralcontainers (adds a debug container, with a shell, to a running pod) and "
+        "any verb on nodes/proxy run code next to workload credentials and bypass admission "
+        "and audit of the API."
     ),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("C-0002", "C-0063"),
-    check_resource=_check_exec,
+    references=("OWASP Kubernetes Top Ten 2022 K03", "RBAC good practices: Access to proxy subresource of Nodes",
+                "C-0002", "C-0063"),
+    check=_check_exec,
 )
 
 
 # --- RBAC-ESCALATE -------------------------------------------------------------------------
 
-_RBAC_GROUP = "rbac.authorization.k8s.io"
 _ESCALATE_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
-    (_RBAC_GROUP, "roles", ("escalate", "bind")),
-    (_RBAC_GROUP, "clusterroles", ("escalate", "bind")),
+    (RBAC_GROUP, "roles", ("escalate", "bind")),
+    (RBAC_GROUP, "clusterroles", ("escalate", "bind")),
     ("", "users", ("impersonate",)),
     ("", "groups", ("impersonate",)),
     ("", "serviceaccounts", ("impersonate",)),
 )
 
 
-def _check_escalate(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    granted = _grants(record, _ESCALATE_TARGETS, skip_named=True)
-    if granted:
-        yield from emit(
-            rule.finding(
-                ctx,
-                record,
-                f"{describe(record)} grants {', '.join(granted)}: the holder can give itself "
+def _target_privileged(ctx: CheckContext, resource: str, name: str, namespace: str | None) -> str | None:
+    """Why the object a resourceNames entry names is privileged, or None: a role by its
+    effective rules, an identity by what it holds (system:masters, privileged bindings)."""
+    if resource == "clusterroles":
+        target = ctx.rbac.cluster_roles.get(name)
+        request = privileged_request(target.rules) if target is not None else None
+        return f"{target.ref} allows {request}" if target is not None and request else None
+    if resource == "roles":
+        found = [r for (ns, n), r in ctx.rbac.roles.items() if n == name and (namespace is None or ns == namespace)]
+        for target in found:
+            request = privileged_request(target.rules)
+            if request:
+                return f"{target.ref} allows {request}"
+        return None
+    if resource == "users":
+        return privileged_identity(ctx, name, (), ())
+    if resource == "groups":
+        return privileged_identity(ctx, "", (name,), ())
+    namespaces = [namespace] if namespace else [KUBE_SYSTEM, *(sa.namespace for sa in ctx.model.k8s.service_accounts)]
+    for ns in dict.fromkeys(namespaces):
+        user, groups = service_account_user(ns, name)
+        why = privileged_identity(ctx, user, groups, (ns,))
+        if why:
+            return f"ServiceAccount {ns}/{name}: {why}"
+    return None
+
+
+def _named_escalations(ctx: CheckContext, item: Judged) -> list[str]:
+    """``verb resource 'name' (why)`` for resourceNames-narrowed grants whose target is privileged:
+    narrowing to cluster-admin or system:masters is the worst case, not a safe one."""
+    found: list[str] = []
+    for policy_rule in item.rules:
+        for group, resource, verbs in _ESCALATE_TARGETS if policy_rule.resource_names else ():
+            for verb in granted_verbs(policy_rule, group, resource, verbs):
+                for name in policy_rule.resource_names:
+                    why = _target_privileged(ctx, resource, name, item.namespace)
+                    phrase = f"{verb} {resource} '{name}' ({why})"
+                    if why and phrase not in found:
+                        found.append(phrase)
+    return found
+
+
+def _check_escalate(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for item in judged_roles(ctx):
+        granted = _grants(item.rules, _ESCALATE_TARGETS, skip_named=True)
+        if granted:
+            yield from emit(rule.finding(
+                ctx, item.origin,
+                f"{item.text} grants {', '.join(granted)}: the holder can give itself "
                 "any permission or act as any identity; restrict with resourceNames to the "
-                "roles it may bind or the identities it may impersonate",
-            )
-        )
+                "unprivileged roles it may bind or identities it may impersonate",
+                subjects=item.subjects,
+            ))  # fmt: skip
+            continue
+        named = _named_escalations(ctx, item)
+        if named:
+            yield from emit(rule.finding(
+                ctx, item.origin,
+                f"{item.text} grants {'; '.join(named)}: resourceNames narrows it to a privileged "
+                "target, so the holder becomes that target; name only roles and identities that "
+                "hold no more than the holder may have",
+                subjects=item.subjects,
+            ))  # fmt: skip
 
 
 RBAC_ESCALATE = Rule(
@@ -215,14 +327,17 @@ RBAC_ESCALATE = Rule(
     description=(
         "escalate/bind on roles or clusterroles bypass RBAC's escalation check; impersonate on "
         "users, groups or serviceaccounts acts as them (system:masters included). Rules "
-        "narrowed by resourceNames are the supported way to delegate and are accepted. "
-        "[kubescape C-0191, CKV_K8S_157, CKV_K8S_158]"
+        "narrowed by resourceNames are the supported way to delegate and are accepted only "
+        "when every named target is unprivileged: a role judged by its effective rules, an "
+        "identity by what it holds (system:masters, or bindings to privileged roles)."
     ),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
-    scope=Scope.RESOURCE,
-    references=("C-0191", "CKV_K8S_157", "CKV_K8S_158"),
-    check_resource=_check_escalate,
+    scope=Scope.STACK,
+    references=("CIS Amazon EKS Benchmark 4.1.8", "OWASP Kubernetes Top Ten 2022 K03",
+                "RBAC good practices: Escalate verb, Bind verb, Impersonate verb",
+                "C-0191", "CKV_K8S_157", "CKV_K8S_158"),
+    check=_check_escalate,
 )
 
 
@@ -234,26 +349,16 @@ _TAKEOVER_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("", "serviceaccounts/token", ("create",)),
     (_CERTS, "certificatesigningrequests/approval", ("update", "patch")),
     (_CERTS, "signers", ("approve",)),
-    (_ADMISSION, "validatingwebhookconfigurations", m.WRITE_VERBS),
-    (_ADMISSION, "mutatingwebhookconfigurations", m.WRITE_VERBS),
+    (_ADMISSION, "validatingwebhookconfigurations", WRITE_VERBS),
+    (_ADMISSION, "mutatingwebhookconfigurations", WRITE_VERBS),
     ("", "persistentvolumes", ("create",)),
 )
 
 
-def _check_takeover(rule: Rule, record: Record, ctx: CheckContext) -> Iterator[Finding]:
-    if not is_role(record):
-        return
-    granted = _grants(record, _TAKEOVER_TARGETS)
-    if granted:
-        yield from emit(
-            rule.finding(
-                ctx,
-                record,
-                f"{describe(record)} grants {', '.join(granted)}: each of these mints "
-                "credentials, approves certificates, intercepts every API write or mounts host "
-                "paths; keep them to cluster operators through a separate, allow-listed role",
-            )
-        )
+def _check_takeover(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    return _content_findings(rule, ctx, _TAKEOVER_TARGETS, (
+        "each of these mints credentials, approves certificates, intercepts every API write or "
+        "mounts host paths; keep them to cluster operators through a separate, allow-listed role"))
 
 
 RBAC_TAKEOVER = Rule(
@@ -268,46 +373,64 @@ RBAC_TAKEOVER = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.RESOURCE,
-    references=("C-0188", "C-0282"),
-    check_resource=_check_takeover,
+    references=("RBAC good practices: Token request, CSRs and certificate issuing, Control admission webhooks, "
+                "Persistent volume creation", "OWASP Kubernetes Top Ten 2022 K03", "C-0188", "C-0282"),
+    check=_check_takeover,
+)
+
+
+# --- RBAC-SERVICES-STATUS ------------------------------------------------------------------
+
+_STATUS_TARGETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (("", "services/status", ("update", "patch")),)
+
+
+def _check_services_status(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    return _content_findings(rule, ctx, _STATUS_TARGETS, (
+        "setting a LoadBalancer's status.loadBalancer.ingress IP makes kube-proxy send cluster "
+        "traffic for that IP to the service (CVE-2020-8554, man in the middle); only the cloud "
+        "load-balancer controller writes service status, grant services get/update instead"))
+
+
+RBAC_SERVICES_STATUS = Rule(
+    id="RBAC-SERVICES-STATUS",
+    title="No writes to services/status",
+    description=(
+        "update/patch on services/status lets the holder claim any IP as a LoadBalancer "
+        "ingress; kube-proxy then routes in-cluster traffic for that IP to the holder's pods "
+        "(CVE-2020-8554, kubernetes/kubernetes#97076, unfixed by design). Only the load "
+        "balancer controller needs it."
+    ),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    scope=Scope.RESOURCE,
+    references=("CVE-2020-8554", "https://github.com/kubernetes/kubernetes/issues/97076", "OWASP Kubernetes Top Ten 2022 K03"),
+    check=_check_services_status,
 )
 
 
 # --- RBAC-CLUSTER-ADMIN --------------------------------------------------------------------
 
 
-def _subject_text(subject: Subject) -> str:
-    if subject.kind == "ServiceAccount":
-        return f"ServiceAccount {subject.namespace}/{subject.name}"
-    return f"{subject.kind} {subject.name}"
-
-
-def _subjects_text(binding: Record) -> str:
-    return ", ".join(_subject_text(s) for s in subjects(binding)) or "no subjects"
-
-
-def _check_cluster_admin(rule: Rule, records: Sequence[Record], ctx: CheckContext) -> Iterator[Finding]:
-    for binding in records:
-        if not is_binding(binding):
-            continue
-        ref = role_ref(binding)
+def _check_cluster_admin(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for binding in ctx.model.k8s.bindings:
+        ref = binding.role_ref
         if ref is None:
             continue
-        kind, name = ref
-        target = resolve_role_ref(binding, records)
-        if kind == "ClusterRole" and name == "cluster-admin":
+        target = ctx.model.role_of(binding)
+        if ref.kind == "ClusterRole" and ref.name == "cluster-admin":
             why = "the built-in cluster-admin"
-        elif target is not None and any(m.is_full_wildcard(r) for r in policy_rules(target)):
-            why = f"{describe(target)}, which grants '*' verbs on '*' resources in '*' apiGroups"
+        elif target is not None and any(is_full_wildcard(r) for r in target.rules):
+            why = f"{describe_role(target)}, which grants '*' verbs on '*' resources in '*' apiGroups"
         else:
             continue
         yield from emit(
             rule.finding(
                 ctx,
-                binding,
-                f"{describe(binding)} binds {_subjects_text(binding)} to {why}; bind a role "
+                binding.origin,
+                f"{describe_binding(binding)} binds {subjects_text(binding)} to {why}; bind a role "
                 "with the verbs and resources the subjects need (view, edit or a custom role)",
-                keys=[f"{s.kind}:{s.name}" for s in subjects(binding)],
+                keys=subject_allow_keys(binding),
+                subjects=binding_subjects(binding),
             )
         )
 
@@ -323,8 +446,8 @@ RBAC_CLUSTER_ADMIN = Rule(
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
-    references=("C-0035", "C-0185"),
-    check_stack=_check_cluster_admin,
+    references=("CIS Amazon EKS Benchmark 4.1.1", "OWASP Kubernetes Top Ten 2022 K03", "C-0035", "C-0185"),
+    check=_check_cluster_admin,
 )
 
 
@@ -334,47 +457,45 @@ _ANONYMOUS = {("User", "system:anonymous"), ("Group", "system:unauthenticated"),
 _DISCOVERY_ROLES = {"system:discovery", "system:basic-user", "system:public-info-viewer"}
 
 
-def _broad_for_authenticated(binding: Record, records: Sequence[Record]) -> str | None:
-    ref = role_ref(binding)
+def _broad_for_authenticated(binding: RbacBinding, ctx: CheckContext) -> str | None:
+    ref = binding.role_ref
     if ref is None:
         return None
-    kind, name = ref
-    if kind == "ClusterRole" and name in _DISCOVERY_ROLES:
+    if ref.kind == "ClusterRole" and ref.name in _DISCOVERY_ROLES:
         return None
-    target = resolve_role_ref(binding, records)
+    target = ctx.model.role_of(binding)
     if target is None:
-        return f"{kind} '{name}'"
-    if all(m.is_discovery_like(r) for r in policy_rules(target)):
+        return f"{ref.kind} '{ref.name}'"
+    if all(is_discovery_like(r) for r in target.rules):
         return None
-    return describe(target)
+    return describe_role(target)
 
 
-def _check_anon(rule: Rule, records: Sequence[Record], ctx: CheckContext) -> Iterator[Finding]:
-    for binding in records:
-        if not is_binding(binding):
-            continue
-        subs = subjects(binding)
-        anonymous = [s for s in subs if (s.kind, s.name) in _ANONYMOUS]
+def _check_anon(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    for binding in ctx.model.k8s.bindings:
+        anonymous = [s for s in binding.subjects if (s.kind, s.name) in _ANONYMOUS]
         if anonymous:
             yield from emit(
                 rule.finding(
                     ctx,
-                    binding,
-                    f"{describe(binding)} grants {', '.join(_subject_text(s) for s in anonymous)} "
+                    binding.origin,
+                    f"{describe_binding(binding)} grants {', '.join(subject_text(binding, s) for s in anonymous)} "
                     "access: requests without credentials get it; bind named groups instead",
+                    subjects=binding_subjects(binding),
                 )
             )
             continue
-        if any(s.kind == "Group" and s.name == "system:authenticated" for s in subs):
-            role = _broad_for_authenticated(binding, records)
+        if any(s.kind == "Group" and s.name == "system:authenticated" for s in binding.subjects):
+            role = _broad_for_authenticated(binding, ctx)
             if role is not None:
                 yield from emit(
                     rule.finding(
                         ctx,
-                        binding,
-                        f"{describe(binding)} binds Group system:authenticated to {role}: every "
+                        binding.origin,
+                        f"{describe_binding(binding)} binds Group system:authenticated to {role}: every "
                         "identity the cluster authenticates (any mapped IAM principal, every "
                         "ServiceAccount) gets it; bind the team's Kubernetes group instead",
+                        subjects=["group:system:authenticated"],
                     )
                 )
 
@@ -393,24 +514,22 @@ RBAC_ANON = Rule(
     enforcement=Enforcement.MANDATORY,
     scope=Scope.STACK,
     references=("C-0262",),
-    check_stack=_check_anon,
+    check=_check_anon,
 )
 
 
 # --- SA-AUTOMOUNT --------------------------------------------------------------------------
 
 
-def _api_users(records: Sequence[Record]) -> tuple[set[tuple[str | None, str]], set[str | None], bool]:
+def _api_users(ctx: CheckContext) -> tuple[set[tuple[str | None, str]], set[str], bool]:
     """ServiceAccounts named by bindings, namespaces granted via groups, and all-SA grants."""
     named: set[tuple[str | None, str]] = set()
-    namespaces: set[str | None] = set()
+    namespaces: set[str] = set()
     everyone = False
-    for binding in records:
-        if not is_binding(binding):
-            continue
-        for s in subjects(binding):
+    for binding in ctx.model.k8s.bindings:
+        for s in binding.subjects:
             if s.kind == "ServiceAccount":
-                named.add((s.namespace, s.name))
+                named.add((binding.subject_namespace(s), s.name))
             elif s.kind == "Group" and s.name == "system:serviceaccounts":
                 everyone = True
             elif s.kind == "Group" and s.name.startswith("system:serviceaccounts:"):
@@ -418,31 +537,21 @@ def _api_users(records: Sequence[Record]) -> tuple[set[tuple[str | None, str]], 
     return named, namespaces, everyone
 
 
-def _automount(record: Record) -> Any:
-    ins = record.get("inputs")
-    return ins.get("automountServiceAccountToken") if isinstance(ins, Mapping) else None
-
-
-def _check_automount(rule: Rule, records: Sequence[Record], ctx: CheckContext) -> Iterator[Finding]:
-    named, namespaces, everyone = _api_users(records)
+def _check_automount(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    named, namespaces, everyone = _api_users(ctx)
     if everyone:
         return
-    for record in records:
-        if record.get("type") != SERVICE_ACCOUNT or _automount(record) is False:
-            continue
-        name = k8s_name(record)
-        if name is None:
-            continue
-        ns = k8s_namespace(record) or "default"
-        if (ns, name) in named or ns in namespaces:
+    for sa in ctx.model.k8s.service_accounts:
+        if sa.automount is False or (sa.namespace, sa.name) in named or sa.namespace in namespaces:
             continue
         yield from emit(
             rule.finding(
                 ctx,
-                record,
-                f"ServiceAccount '{ns}/{name}' is bound to no role in the plan but mounts an "
+                sa.origin,
+                f"ServiceAccount '{sa.namespace}/{sa.name}' is bound to no role in the plan but mounts an "
                 "API token into every pod; set automountServiceAccountToken: false (IRSA and "
                 "Pod Identity use their own token and keep working)",
+                subjects=[f"serviceaccount:{sa.namespace}:{sa.name}"],
             )
         )
 
@@ -457,8 +566,8 @@ SA_AUTOMOUNT = Rule(
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     scope=Scope.STACK,
-    references=("CKV_K8S_38",),
-    check_stack=_check_automount,
+    references=("CIS Amazon EKS Benchmark 4.1.6", "CKV_K8S_38"),
+    check=_check_automount,
 )
 
 RBAC_RULES = (
@@ -468,6 +577,7 @@ RBAC_RULES = (
     RBAC_EXEC,
     RBAC_ESCALATE,
     RBAC_TAKEOVER,
+    RBAC_SERVICES_STATUS,
     RBAC_ANON,
     SA_AUTOMOUNT,
 )

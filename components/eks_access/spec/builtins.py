@@ -1,16 +1,14 @@
 """What every EKS cluster already has, which a stack must not create a second time.
 
-One function per fact, so the vendored per-version Kubernetes data (``eks_access.kubedata``) can
-replace the shipped analysis data in one place.
+One function per fact, read from the vendored per-version Kubernetes data (``eks_access.kubedata``).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from eks_access import kubedata
 
 #: Namespaces the API server creates at start-up (kubernetes/kubernetes
 #: pkg/controlplane/controller/systemnamespaces; "Initial namespaces",
@@ -47,12 +45,5 @@ def kube_system_service_accounts() -> frozenset[str]:
 
 
 def _bootstrap(name: str) -> list[dict[str, Any]]:
-    try:
-        from eks_access import kubedata  # the data helper's vendored data, when present
-
-        policy = kubedata.bootstrap_policy(kubedata.DEFAULT_VERSION)
-        return list(policy.cluster_roles if name == "cluster-roles.yaml" else policy.cluster_role_bindings)
-    except ImportError:
-        text = resources.files("eks_access.analysis.data").joinpath(name).read_text(encoding="utf-8")
-        loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return list(yaml.load(text, Loader=loader).get("items") or [])
+    policy = kubedata.bootstrap_policy(kubedata.DEFAULT_VERSION)
+    return list(policy.cluster_roles if name == "cluster-roles.yaml" else policy.cluster_role_bindings)

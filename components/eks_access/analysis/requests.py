@@ -1,0 +1,137 @@
+"""What a person asks (``list pods -n dev``) as the request attributes the API server would see.
+
+RESOURCE is written as kubectl writes it: ``pods``, ``pods/log``, ``deployments.apps``,
+``deployments.apps/scale``, ``*`` (every resource of the core group, as ``kubectl auth can-i
+'*' '*'`` asks), ``*.apps``, or a non-resource URL such as ``/healthz``. A resource without a
+group resolves through the built-in resources of the Kubernetes version (the core group first,
+as kubectl's discovery prefers it). Like a real HTTP request:
+- a cluster-scoped resource carries no namespace (``-n`` does not apply to it);
+- a request on one Namespace object (``namespaces`` with ``--name NS``, and its ``status`` and
+  ``finalize`` subresources) carries namespace NS (k8s.io/apiserver
+  ``pkg/endpoints/request/requestinfo.go``: ``/api/v1/namespaces/{name}`` sets the namespace
+  to the name), so a RoleBinding in NS can grant it.
+Verbs are free-form (custom verbs exist); a verb Kubernetes does not define gets a note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from eks_access.authz.rbac.attributes import Attributes
+from eks_access.errors import UsageError
+from eks_access.kubedata import DEFAULT_VERSION, api_resources
+from eks_access.limits import dns1123_label_problem
+
+_VERB = re.compile(r"^(?:\*|[A-Za-z][A-Za-z0-9_.:-]{0,62})$")
+_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_GROUP = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_OBJECT_NAME = re.compile(r"^[^\s/]{1,253}$")
+_NAMESPACE_SUBRESOURCES = ("", "status", "finalize")
+
+#: Verbs Kubernetes itself defines (API verbs and the RBAC special verbs).
+KNOWN_VERBS = frozenset(
+    {"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "impersonate", "bind",
+     "escalate", "approve", "sign", "use", "proxy", "attest", "*"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Request:
+    """The attributes of one request, and notes about how the question was read."""
+
+    attrs: Attributes
+    notes: tuple[str, ...] = ()
+
+    @property
+    def verb(self) -> str:
+        return self.attrs.verb
+
+    @property
+    def display(self) -> str:
+        return self.attrs.display
+
+
+def parse_request(verb: str, resource: str, namespace: str | None, name: str | None = None,
+                  version: str | None = None) -> Request:  # fmt: skip
+    v = verb.strip()
+    if not _VERB.match(v):
+        raise UsageError(f"VERB: {verb!r} is not a verb (letters, digits and _.:- only, or '*')")
+    notes: list[str] = []
+    if v not in KNOWN_VERBS:
+        notes.append(f"verb {v!r} is not one Kubernetes defines; custom verbs exist, but check the spelling")
+    if namespace is not None and dns1123_label_problem(namespace) is not None:
+        raise UsageError(f"-n: {namespace!r} is not a valid namespace name")
+    if name is not None and not _OBJECT_NAME.match(name):
+        raise UsageError(f"--name: {name!r} is not an object name")
+    r = resource.strip()
+    if r.startswith("/"):
+        if "*" in r or any(c.isspace() for c in r):
+            raise UsageError(f"RESOURCE: non-resource URL {resource!r} may not contain '*' or spaces")
+        if name is not None:
+            raise UsageError("--name: a non-resource URL has no object name")
+        return Request(Attributes(v, path=r), tuple(notes))
+    res, group, sub = _split(resource, r)
+    ver = version or DEFAULT_VERSION
+    if group is None:
+        known = resolve_group(res, ver) if res != "*" else None
+        group = known[0] if known else ""
+        namespaced = known[1] if known else True
+        if known is None and res != "*":
+            notes.append(f"{res!r} is not a built-in resource of Kubernetes {ver}; asked in the core API group")
+    else:
+        namespaced = is_namespaced(res, group, ver)
+    ns = namespace or ""
+    if res == "namespaces" and group == "" and name and sub in _NAMESPACE_SUBRESOURCES:
+        if namespace is not None and namespace != name:
+            raise UsageError(f"-n: the Namespace object {name!r} is in namespace {name!r}, not {namespace!r}")
+        ns = name
+    elif not namespaced:
+        if namespace is not None:
+            notes.append(f"{res} is cluster-scoped: -n {namespace} does not apply")
+        ns = ""
+    return Request(Attributes(v, res, sub, group, ns, name or ""), tuple(notes))
+
+
+def _split(original: str, r: str) -> tuple[str, str | None, str]:
+    left, slash, sub = r.partition("/")
+    res, dot, group = left.partition(".")
+    if "*" in sub or (slash and not sub):
+        raise UsageError(f"RESOURCE: {original!r} may not contain '*' as its subresource; name one subresource (pods/log)")
+    if res != "*" and "*" in left:
+        raise UsageError(f"RESOURCE: {original!r} may not contain '*' inside a name; use '*' alone for every resource")
+    ok = (res == "*" or _NAME.match(res)) and (not dot or _GROUP.match(group)) and (not sub or _NAME.match(sub))
+    if not ok:
+        raise UsageError(
+            f"RESOURCE: {original!r} is not a resource (expected e.g. pods, pods/log, deployments.apps, "
+            "deployments.apps/scale, '*' or a URL such as /healthz)"
+        )
+    return res, (group if dot else None), sub
+
+
+@cache
+def _by_name(version: str) -> Mapping[str, tuple[tuple[str, bool], ...]]:
+    out: dict[str, list[tuple[str, bool]]] = {}
+    for api in api_resources(version).values():
+        out.setdefault(api.name, []).append((api.group, api.namespaced))
+    return {k: tuple(sorted(v, key=_preference)) for k, v in out.items()}
+
+
+def _preference(item: tuple[str, bool]) -> tuple[int, str]:
+    group = item[0]
+    return (0 if group == "" else 2 if group == "extensions" else 1, group)
+
+
+def resolve_group(resource: str, version: str) -> tuple[str, bool] | None:
+    """(group, namespaced) of a built-in resource named without its group, or None."""
+    found = _by_name(version).get(resource)
+    return found[0] if found else None
+
+
+def is_namespaced(resource: str, group: str, version: str) -> bool:
+    for g, namespaced in _by_name(version).get(resource, ()):
+        if g == group:
+            return namespaced
+    return True

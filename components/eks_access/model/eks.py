@@ -1,0 +1,127 @@
+"""EKS in the model: clusters, identity mappings of every kind, access policies, Pod Identity.
+
+An identity mapping turns an IAM principal into a Kubernetes username and groups. Its
+``mechanism`` decides how it matches a caller (authz/identity.py): ``access-entry`` (the EKS
+access entry API: ``aws:eks/accessEntry:AccessEntry``, pulumi-eks ``accessEntries``, the
+implicit entries EKS creates) or ``aws-auth`` (the ``kube-system/aws-auth`` ConfigMap's
+``mapRoles``/``mapUsers``/``mapAccounts``, and pulumi-eks ``roleMappings``/``userMappings``/
+``instanceRoles``, which pulumi-eks writes into that ConfigMap).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from eks_access.model.origin import Origin
+
+Mechanism = Literal["access-entry", "aws-auth"]
+PrincipalKind = Literal["role", "user", "account"]
+
+API = "API"
+API_AND_CONFIG_MAP = "API_AND_CONFIG_MAP"
+CONFIG_MAP = "CONFIG_MAP"
+AUTHENTICATION_MODES = (API, API_AND_CONFIG_MAP, CONFIG_MAP)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """An EKS cluster the plan declares (pulumi-eks ``eks:index:Cluster`` or ``aws:eks/cluster:Cluster``).
+
+    ``authentication_mode`` is what the record says (None when absent or null);
+    ``mode_declared`` tells an absent setting (the EKS API default, CONFIG_MAP) from one set
+    to null. ``shadowed`` marks a pulumi-eks child whose facts its parent component states.
+    """
+
+    name: str | None
+    kind: Literal["pulumi-eks", "aws"]
+    authentication_mode: str | None
+    mode_declared: bool
+    version: str | None
+    origin: Origin
+    shadowed: bool = False
+    unknowns: tuple[str, ...] = ()
+
+    @property
+    def effective_mode(self) -> str | None:
+        """The mode EKS runs with: CONFIG_MAP when unset (EKS CreateCluster accessConfig default)."""
+        if not self.mode_declared:
+            return CONFIG_MAP
+        return self.authentication_mode
+
+
+@dataclass(frozen=True)
+class IdentityMapping:
+    """One IAM identity -> Kubernetes identity entry.
+
+    ``principal_arn`` is the ARN as written (the account id for ``mapAccounts``); ``username``
+    None means "not set" (EKS then generates one for access entries). ``entry_type`` is the
+    access entry type (STANDARD, EC2_LINUX, ...); aws-auth entries are ``STANDARD``.
+    """
+
+    mechanism: Mechanism
+    kind: PrincipalKind
+    principal_arn: str | None
+    username: str | None
+    groups: tuple[str, ...]
+    origin: Origin
+    entry_type: str = "STANDARD"
+    cluster: str | None = None
+    shadowed: bool = False
+    node_role: bool = False  # pulumi-eks instanceRoles: node identities, not people
+    unknowns: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """Where inside its record: ``mapRoles[1]``, ``roleMappings[0]``, ``accessEntries.admin``."""
+        return self.origin.path or ("access entry" if self.mechanism == "access-entry" else "aws-auth")
+
+    @property
+    def implicit(self) -> str | None:
+        return self.origin.implicit
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    """``cluster``, or ``namespace`` with the namespaces (EKS AccessScope API type)."""
+
+    type: str
+    namespaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccessPolicyAssociation:
+    """An EKS access policy associated with an access entry's principal."""
+
+    principal_arn: str | None
+    policy_arn: str
+    scope: AccessScope
+    origin: Origin
+    cluster: str | None = None
+    unknowns: tuple[str, ...] = ()
+
+    @property
+    def policy_name(self) -> str:
+        return self.policy_arn.rsplit("/", 1)[-1]
+
+    @property
+    def implicit(self) -> str | None:
+        return self.origin.implicit
+
+
+@dataclass(frozen=True)
+class PodIdentityAssociation:
+    cluster: str | None
+    namespace: str
+    service_account: str
+    role_arn: str | None
+    origin: Origin
+    unknowns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EksFacts:
+    clusters: tuple[Cluster, ...] = ()
+    mappings: tuple[IdentityMapping, ...] = ()
+    access_policies: tuple[AccessPolicyAssociation, ...] = ()
+    pod_identities: tuple[PodIdentityAssociation, ...] = ()
