@@ -71,23 +71,7 @@ def run_program(
         pulumi.runtime.set_all_config(dict(config), secret_keys or [])
         pulumi.runtime.set_mocks(cloud, project=project, stack=stack, preview=preview, monitor=RecordingMonitor(cloud))
         with runtime.offline_runtime(loop):
-            error = runtime.run_synchronously(loop, program)
-
-            async def body() -> None:
-                await run_pulumi_func(lambda: _reraise(error))  # outstanding work awaited, errors as the SDK reports them
-                root = pulumi.runtime.get_root_resource()
-                for key, value in (getattr(root, "outputs", {}) or {}).items():
-                    exports[key] = await _resolved(value)
-
-            try:
-                loop.run_until_complete(body())
-            except ContractError as err:  # refused by the fake cloud while the program ran
-                raise (err.in_file(source) if source else err) from None
-            except ValueError as err:
-                cause = _user_error(err)
-                if cause is None:
-                    raise
-                raise (cause.in_file(source) if source and isinstance(cause, ContractError) else cause) from None
+            _complete(loop, program, exports, source)
     finally:
         runtime.drain(loop)
         SETTINGS.rpc_manager.clear()
@@ -99,6 +83,25 @@ def run_program(
     violations = check_plan(records, cloud.providers, cloud.iam_quotas)
     raise_first(violations, (lambda record: attribute(records, record)) if attribute else None, source)
     return ProgramResult(records, exports)
+
+
+def _complete(loop: asyncio.AbstractEventLoop, program: Callable[[], None], exports: dict[str, Any], source: str | None) -> None:
+    """Run the program, then everything it started, and collect its exports; user errors unwrapped."""
+    error = runtime.run_synchronously(loop, program)
+
+    async def body() -> None:
+        await run_pulumi_func(lambda: _reraise(error))  # outstanding work awaited, errors as the SDK reports them
+        root = pulumi.runtime.get_root_resource()
+        for key, value in (getattr(root, "outputs", {}) or {}).items():
+            exports[key] = await _resolved(value)
+
+    try:
+        loop.run_until_complete(body())
+    except ValueError as err:  # a ContractError the fake cloud raised, or a user error the SDK wrapped
+        cause = _user_error(err)
+        if cause is None:
+            raise
+        raise (cause.in_file(source) if source and isinstance(cause, ContractError) else cause) from None
 
 
 def _reraise(error: BaseException | None) -> None:
