@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.eks-access-installed
 
-.PHONY: plan test lint e2e clean
+.PHONY: plan test lint e2e policy-pack clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ e2e: $(STAMP)
 	@test -n "$$KUBEBUILDER_ASSETS" || { echo "make e2e: KUBEBUILDER_ASSETS is not set (bash ../shared/tools/kube-apiserver/setup.sh prints it)" >&2; exit 2; }
 	@for b in etcd kube-apiserver kube-controller-manager; do test -x "$$KUBEBUILDER_ASSETS/$$b" || { echo "make e2e: $$KUBEBUILDER_ASSETS/$$b is missing" >&2; exit 2; }; done
 	$(BIN)/python -m pytest -o addopts="-ra -p no:warnings" -s tests/e2e
+
+# The policy pack's own virtualenv (PulumiPolicy.yaml: virtualenv: venv). Pulumi does not create it
+# for a local pack (`pulumi preview --policy-pack policies` fails naming the missing venv), so make
+# it here, the way `pulumi install` in policies/ would: pip from inside the pack directory, where
+# requirements.txt's `-e ..` is this repository.
+policy-pack:
+	test -x policies/venv/bin/python || $(PYTHON) -m venv policies/venv
+	cd policies && venv/bin/python -m pip install --quiet --upgrade pip
+	cd policies && venv/bin/python -m pip install --quiet -r requirements.txt
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

@@ -1,22 +1,33 @@
-"""Plan scale benchmark: the real stack program on mocks at 10, 100 and 400 teams.
+"""Plan scale benchmark: the real stack program on the offline engine, up to 10,000 teams.
 
-Not a test: it prints the wall time of ``eks_access.offline.plan_config`` for N generated teams,
-the wall time of a bare program that registers the same number of plain ``aws.iam.Role`` /
-``aws.iam.Group`` resources on the same mocks (the SDK's floor: what registering that many
-resources costs with no components, no ``Output.apply`` and no documents), their ratio (our
-overhead over that floor) and the 400/100 growth ratio, all measured in one run.
-Targets: overhead ratio <= 1.3 at every size, 400/100 <= 4.4 (4 x teams, 10% slack). The bare
-program's own 400/100 ratio is printed too: the SDK's mock registration path is itself
-superlinear (``wait_for_rpcs`` re-waits on every outstanding task), so read growth against it.
-Each size runs ``--repeat`` times (default 1) and the best time counts; 45-100 s in all,
-because the mock floor itself varies up to 4x between runs on a 2-CPU machine.
+Not a test: it prints, from one run, for each size (each in a fresh process, so the peak RSS is
+that plan's own):
+
+- ``plan s``: wall time of ``eks_access.offline.plan_config`` (program, fake cloud, contracts);
+- ``write s``: writing the plan directory (``plan.json``, manifests, IAM documents);
+- ``peak MiB``: the process's peak resident set size;
+- and the ratios that matter: plan time of the largest size against the 60 s target, peak RSS
+  against the 2 GiB target, largest/smallest time per team (1.00 = linear), and plan time over
+  the SDK floor (a program that registers the same number of plain ``aws.iam.Role`` /
+  ``aws.iam.Group`` resources: what the Pulumi SDK's registration path costs with no
+  components, no ``apply`` and no documents).
+
+``--profile N`` prints where the time of an N-team plan goes instead (cProfile, top functions).
+Issue 9's targets: 10,000 teams in under 60 s and 2 GiB on this machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
+import cProfile
+import json
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import pulumi_aws as aws
@@ -27,9 +38,9 @@ from eks_access.offline import FakeCloud, plan_config, run_program
 
 ACCOUNT = "111122223333"
 REGION = "ap-northeast-2"
-SIZES = (10, 100, 400)
-OVERHEAD_TARGET = 1.3
-GROWTH_TARGET = 4.4
+SIZES = (1000, 10000)
+TIME_TARGET_S = 60.0
+RSS_TARGET_MIB = 2048.0
 
 
 def stack_config(teams: int) -> dict[str, Any]:
@@ -66,62 +77,88 @@ def bare_program(count: int) -> Any:
 
 
 def timed_plan(teams: int) -> tuple[float, int]:
-    config = stack_config(teams)
-    gc.collect()
     start = time.perf_counter()
-    result = plan_config(config, stack="bench")
-    elapsed = time.perf_counter() - start
-    return elapsed, len(result.resources)
+    result = plan_config(stack_config(teams), stack="bench")
+    return time.perf_counter() - start, len(result.resources)
 
 
 def timed_bare(count: int, config: dict[str, Any]) -> float:
-    gc.collect()
     start = time.perf_counter()
-    result = run_program(
-        bare_program(count),
-        config=pulumi_config(config),
-        stack="bench",
-        cloud=FakeCloud(account_id=ACCOUNT, region=REGION),
-    )
+    result = run_program(bare_program(count), config=pulumi_config(config), stack="bench",
+                         cloud=FakeCloud(account_id=ACCOUNT, region=REGION))
     elapsed = time.perf_counter() - start
     assert len(result.resources) == count, (len(result.resources), count)
     return elapsed
 
 
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(kind: str, size: int) -> dict[str, Any]:
+    """One measurement in this (fresh) process."""
+    if kind == "bare":
+        return {"seconds": timed_bare(size, stack_config(2)), "peak_mib": _peak_mib()}
+    from eks_access.plan.output import write_plan
+
+    start = time.perf_counter()
+    result = plan_config(stack_config(size), stack="bench")
+    planned = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        write_plan(result.resources, result.exports, Path(tmp) / "plan")
+        written = time.perf_counter() - start
+    return {"seconds": planned, "write_seconds": written, "resources": len(result.resources), "peak_mib": _peak_mib()}
+
+
+def measure(kind: str, size: int) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(size)], check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def profile(teams: int) -> None:
+    timed_plan(2)  # imports and provider schemas are not what we measure
+    profiler = cProfile.Profile()
+    profiler.enable()
+    elapsed, resources = timed_plan(teams)
+    profiler.disable()
+    print(f"{teams} teams, {resources} resources, {elapsed:.1f} s under the profiler")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the best time counts")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="team counts (default 1000 10000)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the SDK floor (the bare program) at the largest size")
+    parser.add_argument("--profile", type=int, metavar="N", help="profile one N-team plan instead")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child[0], int(args.child[1]))))
+        return 0
+    if args.profile:
+        profile(args.profile)
+        return 0
 
-    # Warm-up: imports, provider schemas and the first event loop are not what we measure.
-    timed_plan(2)
-    timed_bare(4, stack_config(2))
-
-    rows: list[tuple[int, int, float, float]] = []
-    for teams in SIZES:
-        plan_times: list[float] = []
-        bare_times: list[float] = []
-        resources = 0
-        for _ in range(max(1, args.repeat)):
-            elapsed, resources = timed_plan(teams)
-            plan_times.append(elapsed)
-            bare_times.append(timed_bare(resources, stack_config(teams)))
-        rows.append((teams, resources, min(plan_times), min(bare_times)))
-
-    print(f"{'teams':>6} {'resources':>10} {'plan s':>9} {'bare s':>9} {'overhead':>9}")
-    for teams, resources, plan_s, bare_s in rows:
-        print(f"{teams:>6} {resources:>10} {plan_s:>9.3f} {bare_s:>9.3f} {plan_s / bare_s:>8.2f}x")
-
-    by_size = {teams: (plan_s, bare_s) for teams, _, plan_s, bare_s in rows}
-    worst_overhead = max(plan_s / bare_s for _, _, plan_s, bare_s in rows)
-    growth = by_size[400][0] / by_size[100][0]
-    bare_growth = by_size[400][1] / by_size[100][1]
+    sizes = sorted(args.sizes)
+    rows = {size: measure("plan", size) for size in sizes}
+    print(f"{'teams':>6} {'resources':>10} {'plan s':>8} {'write s':>8} {'peak MiB':>9} {'ms/team':>8}")
+    for size, row in rows.items():
+        print(f"{size:>6} {row['resources']:>10} {row['seconds']:>8.1f} {row['write_seconds']:>8.1f} "
+              f"{row['peak_mib']:>9.0f} {1000 * row['seconds'] / size:>8.2f}")
+    largest, smallest = rows[sizes[-1]], rows[sizes[0]]
     print()
-    print(f"overhead over the SDK floor (worst size): {worst_overhead:.2f}x "
-          f"(target <= {OVERHEAD_TARGET}) {'MET' if worst_overhead <= OVERHEAD_TARGET else 'NOT MET'}")
-    print(f"plan time 400/100 teams: {growth:.2f} (target <= {GROWTH_TARGET}) "
-          f"{'MET' if growth <= GROWTH_TARGET else 'NOT MET'}")
-    print(f"bare floor 400/100 (same resource counts), for reference: {bare_growth:.2f}")
+    print(f"{sizes[-1]} teams: plan {largest['seconds']:.1f} s = {largest['seconds'] / TIME_TARGET_S:.2f}x the {TIME_TARGET_S:.0f} s target "
+          f"({'MET' if largest['seconds'] < TIME_TARGET_S else 'NOT MET'}); peak {largest['peak_mib']:.0f} MiB = "
+          f"{largest['peak_mib'] / RSS_TARGET_MIB:.2f}x the 2 GiB target ({'MET' if largest['peak_mib'] < RSS_TARGET_MIB else 'NOT MET'})")
+    if len(sizes) > 1:
+        growth = (largest["seconds"] / sizes[-1]) / (smallest["seconds"] / sizes[0])
+        print(f"time per team, {sizes[-1]} vs {sizes[0]} teams: {growth:.2f}x (1.00 = linear)")
+    if not args.no_floor:
+        floor = measure("bare", largest["resources"])
+        print(f"SDK floor, {largest['resources']} plain resources: {floor['seconds']:.1f} s, peak {floor['peak_mib']:.0f} MiB; "
+              f"plan / floor = {largest['seconds'] / floor['seconds']:.2f}x")
     return 0
 
 

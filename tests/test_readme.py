@@ -52,6 +52,8 @@ def test_readme_analyzer_snippet_runs(dev_plan_resources: list[dict[str, object]
         "group Developers may assume role EKSMyExampleViewer (policy developers-assume-role); trust: account root",
         "role EKSMyExampleViewer maps to Kubernetes user developer, groups [developers] (access entry developers-access-entry)",
         "group developers is bound to ClusterRole view (ClusterRoleBinding developers-view), which allows list on pods",
-        "['arn:aws:iam::111122223333:role/EKSOperators', 'arn:aws:iam::111122223333:user/ope1']",
+        # the cluster creator (whoever runs `pulumi up`; offline the placeholder deployer) is cluster-admin
+        "['arn:aws:iam::111122223333:user/offline-plan-deployer', 'arn:aws:iam::111122223333:role/EKSOperators', "
+        "'arn:aws:iam::111122223333:user/ope1']",
         "True",
     ]

@@ -166,8 +166,9 @@ def test_team_names_are_injective_across_teams(dev_config: Config) -> None:
     config = copy.deepcopy(dev_config)
     rules = [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]
     config[f"{P}:teams"] = [
-        {"name": "dev", "roleName": "R1", "roles": {"x-rb-y": {"c": rules}, "a-b": {"c": rules}, "a": {"b-c": rules}}},
-        {"name": "dev-rb-x", "roleName": "R2", "roles": {"y": {"c": rules}}},
+        {"name": "dev", "roleName": "R1", "roles": {"x-rb-y": {"c": rules}, "a-b": {"c": rules}, "a": {"b-c": rules}},
+         "createNamespaces": True},  # a new cluster has no such namespaces (offline contract k8s-namespace-exists)
+        {"name": "dev-rb-x", "roleName": "R2", "roles": {"y": {"c": rules}}, "createNamespaces": True},
     ]
     bindings = sorted(r["name"] for r in plan(config).records if r["type"].endswith("RoleBinding"))
     assert bindings == ["dev-rb-x-rb/y/c", "dev-rb/a-b/c", "dev-rb/a/b-c", "dev-rb/x-rb-y/c", "dev-team/dev-k8s-rbac-binding",

@@ -48,9 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", parents=[common, fmt], help="run the stack program on mocks and write the plan")
     p.add_argument("--out", help="output directory (default: build/STACK); must be absent, empty or a previous plan")
+    _preview_arg(p)
     p = sub.add_parser("check", parents=[common], help="run every guardrail on the plan (exit 1 on a mandatory finding)")
     p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text",
                    help="sarif: SARIF 2.1.0 for code scanning; markdown: a pull-request comment")
+    _preview_arg(p)
     from eks_access.cli.queries import add_query_commands
 
     add_query_commands(sub, common, fmt)
@@ -61,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--member", help="IAM user name of the member (fills role_session_name)")
             p.add_argument("--source-profile", default="default", help="profile holding the member's own credentials")
     return parser
+
+
+def _preview_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preview", action="store_true",
+                        help="plan as a first `pulumi preview` sees the stack: what exists only after `pulumi up` is unknown")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,7 +153,7 @@ def _plan(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
 
     file = _config_file(args)
     folder = file.resolve().parent
-    key = cache.plan_key(_stack_name(args), [file, folder / "Pulumi.yaml", folder / "Pulumi.yml", folder / "__main__.py"])
+    key = cache.plan_key(_stack_name(args) + (" --preview" if getattr(args, "preview", False) else ""), [file, folder / "Pulumi.yaml", folder / "Pulumi.yml", folder / "__main__.py"])
     hit = cache.load(key)
     if hit is not None:
         return hit
@@ -162,7 +169,8 @@ def _plan_stack(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[st
     spec = stack.spec()  # names the file, line and key path, before Pulumi loads
     from eks_access.offline import plan_config
 
-    result = plan_config(stack.config, stack=stack.stack, program=_project_program(stack.file), spec=spec, project=stack.project)
+    result = plan_config(stack.config, stack=stack.stack, program=_project_program(stack.file), spec=spec, project=stack.project,
+                         preview=getattr(args, "preview", False), source=str(stack.file))
     return result.resources, result.exports, dict(spec.guardrails)
 
 

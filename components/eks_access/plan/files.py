@@ -15,6 +15,7 @@ from typing import Any
 
 from eks_access import documents as docs
 from eks_access.limits import FILE_NAME_MAX_BYTES
+from eks_access.plan.reader import UNKNOWN
 
 Record = Mapping[str, Any]
 
@@ -89,16 +90,24 @@ def expected_aws_auth(records: Sequence[Record]) -> dict[str, Any] | None:
 
 
 def iam_documents(records: Sequence[Record]) -> list[tuple[str, dict[str, Any]]]:
-    """Every trust and identity policy in the plan, one file each (names unique, under NAME_MAX)."""
+    """Every trust and identity policy in the plan, one file each (names unique, under NAME_MAX).
+
+    A document a preview does not know yet (the unknown sentinel) has no file: plan.json shows it
+    as unknown, and ``plan`` without ``--preview`` writes it.
+    """
     out: list[tuple[str, dict[str, Any]]] = []
     for record in records:
         inputs = record.get("inputs", {})
         name = str(record["name"])
-        if record["type"] == "aws:iam/role:Role" and isinstance(inputs.get("assumeRolePolicy"), str):
+        if record["type"] == "aws:iam/role:Role" and _known_text(inputs.get("assumeRolePolicy")):
             out.append((file_name("", name, ".trust.json"), json.loads(inputs["assumeRolePolicy"])))
-        elif str(record["type"]).startswith("aws:iam/") and isinstance(inputs.get("policy"), str):
+        elif str(record["type"]).startswith("aws:iam/") and _known_text(inputs.get("policy")):
             out.append((file_name("", name, ".policy.json"), json.loads(inputs["policy"])))
     return sorted(_unique(out))
+
+
+def _known_text(value: Any) -> bool:
+    return isinstance(value, str) and value != UNKNOWN
 
 
 _SAFE = re.compile(r"[A-Za-z0-9_.-]+", re.ASCII)

@@ -33,6 +33,11 @@ IAM_PRINCIPAL_ARN = re.compile(
     rf"^arn:{_PARTITION}:iam::(?P<account>\d{{12}}):(?P<kind>user|role)(?P<path>/(?:[\x21-\x7e]*/)?)(?P<name>[\w+=,.@-]{{1,64}})$",
     re.ASCII,
 )
+#: What STS reports for a role session (``aws sts get-caller-identity``): no path, a session name.
+ASSUMED_ROLE_ARN = re.compile(
+    rf"^arn:{_PARTITION}:sts::(?P<account>\d{{12}}):assumed-role/(?P<name>[\w+=,.@-]{{1,64}})/(?P<session>[\w+=,.@-]{{2,64}})$",
+    re.ASCII,
+)
 IAM_POLICY_ARN = re.compile(
     rf"^arn:{_PARTITION}:iam::(?P<account>aws|\d{{12}}):policy(?:/[\x21-\x7e]*)?/[\w+=,.@-]{{1,128}}$",
     re.ASCII,

@@ -15,6 +15,7 @@ from eks_access.limits import ADJUSTABLE_IAM_QUOTAS, IamQuotas, quota_problem
 from eks_access.spec.checks import check_stack
 from eks_access.spec.fields import (
     ACCOUNT_ID,
+    ASSUMED_ROLE_ARN,
     EKS_CLUSTER_NAME,
     IAM_GROUP_NAME,
     IAM_PATH,
@@ -74,6 +75,9 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
     # the program (deploy time) and the offline runner (plan time) can see.
     region = None if region_raw is None else expect_str(region_raw, "aws:region", REGION, "AWS region")
     cluster = load_cluster(raw["cluster"], "cluster")
+    deployer_account = (cluster.deployer_arn or "").split(":")[4:5]
+    if account_id is not None and deployer_account and deployer_account[0] != account_id:
+        raise SpecError("cluster.deployerArn", f"is in account {deployer_account[0]}, but accountId is {account_id}")
     teams = tuple(
         load_team(item, index("teams", i), cluster)
         for i, item in enumerate(expect_list(optional(raw, "teams", []), "teams"))
@@ -107,7 +111,7 @@ def load_iam_quotas(raw: object, path: str) -> IamQuotas:
 
 CLUSTER_KEYS = (
     "name", "authenticationMode", "version", "nodeGroup", "vpcId", "subnetIds", "endpointPublicAccess",
-    "publicAccessCidrs", PRIVATE_ENDPOINT_OPT_IN, "admins",
+    "publicAccessCidrs", PRIVATE_ENDPOINT_OPT_IN, "admins", "deployerArn",
 )
 
 
@@ -128,7 +132,7 @@ def load_cluster(raw: object, path: str) -> ClusterSpec:
     public, cidrs, private_ok = _load_endpoint(data, path)
     return ClusterSpec(
         name, mode, version, node_group, vpc_id, subnet_ids, public, cidrs, private_ok,
-        _load_admins(data, path, mode),
+        _load_admins(data, path, mode), _load_deployer(data, path),
     )
 
 
@@ -206,6 +210,19 @@ def _load_admins(data: Mapping[str, Any], path: str, mode: str) -> tuple[str, ..
     if admins and mode == "CONFIG_MAP":
         raise SpecError(admins_path, "are access entries, which need authenticationMode API or API_AND_CONFIG_MAP")
     return tuple(sorted(admins))
+
+
+def _load_deployer(data: Mapping[str, Any], path: str) -> str | None:
+    """The identity that runs ``pulumi up``, as ``aws sts get-caller-identity`` prints it (offline plans only)."""
+    if data.get("deployerArn") is None:
+        return None
+    arn = expect_str(data["deployerArn"], join(path, "deployerArn"))
+    if IAM_PRINCIPAL_ARN.fullmatch(arn) is None and ASSUMED_ROLE_ARN.fullmatch(arn) is None:
+        raise SpecError(
+            join(path, "deployerArn"),
+            f"{arn!r} is not an IAM user or role ARN or an STS assumed-role ARN (what `aws sts get-caller-identity` prints)",
+        )
+    return arn
 
 
 def load_node_group(raw: object, path: str) -> NodeGroupSpec:

@@ -173,6 +173,9 @@ class ClusterSpec:
     public_access_cidrs: tuple[str, ...] = ()  # empty: EKS's default, 0.0.0.0/0
     deployer_reaches_private_endpoint: bool = False
     admins: tuple[str, ...] = ()  # IAM role ARNs given break-glass cluster-admin access entries
+    #: Who runs ``pulumi up`` (``aws sts get-caller-identity``): EKS makes that principal the
+    #: cluster creator with cluster-admin. Offline plans show it; None: a named placeholder.
+    deployer_arn: str | None = None
 
     @property
     def default_mapping(self) -> Mapping_:
