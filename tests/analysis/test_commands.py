@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from eks_access.analysis import can_i, diagram, matrix, who_can
+from eks_access.analysis.analyzer import version_note
 from eks_access.errors import UsageError
 from tests.builders import DEV1
 
@@ -52,7 +53,8 @@ def test_bad_format(dev_plan: Records) -> None:
 def test_custom_verbs_are_asked_with_a_note(dev_plan: Records) -> None:
     rc, out = can_i(dev_plan, "lisst", "pods", None, DEV1, "json")
     assert rc == 1
-    assert json.loads(out)["notes"] == ["verb 'lisst' is not one Kubernetes defines; custom verbs exist, but check the spelling"]
+    assert json.loads(out)["notes"] == [
+        "verb 'lisst' is not one Kubernetes defines; custom verbs exist, but check the spelling", version_note("1.20")]
 
 
 def test_deployments_resolve_to_apps(dev_plan: Records) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from eks_access.analysis.analyzer import version_note
 from eks_access.cli.main import main
 from tests.builders import ACCOUNT, DEV1, binding, cluster, group, rec, role_arn, user
 
@@ -55,8 +56,9 @@ def test_context_turns_a_conditional_answer_into_a_definite_one(capsys: pytest.C
     assert (code, json.loads(out)["conditional"]) == (0, False)
     code, out, _ = run(capsys, "can-i", "list", "pods", "--as", DEV1, "--plan", plan, "--context", "aws:MultiFactorAuthPresent=false")
     assert code == 1
-    assert out.splitlines()[-1] == (
-        f"  reason: the trust policy of role Ops does not admit {DEV1} (must sign in with MFA)")
+    assert out.splitlines()[-2:] == [
+        f"  reason: the trust policy of role Ops does not admit {DEV1} (must sign in with MFA)",
+        f"  note: {version_note('1.20')}"]
 
 
 def test_kubernetes_subject_with_groups(capsys: pytest.CaptureFixture[str], plan_file: Path) -> None:
@@ -66,6 +68,7 @@ def test_kubernetes_subject_with_groups(capsys: pytest.CaptureFixture[str], plan
         "yes: user:alice can list nodes cluster-wide (all namespaces)",
         "  1. group operators is bound to ClusterRole pod-node-reader (ClusterRoleBinding operators-pod-node-reader), "
         "which allows list on nodes",
+        f"  note: {version_note('1.20')}",
     ]
     assert run(capsys, "can-i", "list", "nodes", "--as", "user:alice", "--plan", str(plan_file))[0] == 1
 
@@ -145,6 +148,7 @@ def test_who_can_for_the_issue_access_entries_case(capsys: pytest.CaptureFixture
         "  2. group system:masters is all-powerful (authorizer short-circuit, not RBAC)",
         f"  note: username 'arn:aws:sts::{ACCOUNT}:assumed-role/Admin/{{{{SessionName}}}}' depends on the session name; "
         "pass --context sts:RoleSessionName=NAME",
+        f"  note: {version_note('1.20')}",
     ]
     code, out, _ = run(capsys, "who-can", "delete", "nodes", "--plan", plan, "--format", "json")
     entries = [(e["kind"], e["principal"]) for e in json.loads(out)]

@@ -61,6 +61,7 @@ class Analyzer:
         with paused_gc():
             self.kubernetes = KubernetesAuthorizer(model, kubernetes_version)
         self.version = self.kubernetes.version
+        self.version_note = _version_note(model, kubernetes_version, self.version)
         self.resolver = IdentityResolver(model)
         self.paths = IamPaths(model, self.resolver)
 
@@ -146,6 +147,8 @@ class Analyzer:
             notes.append(f"identity mappings whose principal is unknown until deployment ({sources}): the answer may change")
         if p.kind == "k8s-serviceaccount":
             notes += self.workload_notes(p.namespace or "", p.name)
+        if self.version_note:
+            notes.append(self.version_note)
         return tuple(notes)
 
     def workload_notes(self, namespace: str, name: str) -> list[str]:
@@ -264,3 +267,15 @@ def _subject_principal(binding: RbacBinding, s: Subject) -> Principal | None:
 
 
 __all__ = ["KIND_LABEL", "Analyzer", "Hop", "WhoCanEntry", "as_context"]
+
+
+def _version_note(model: AccessModel, requested: str | None, used: str) -> str | None:
+    """Say which release's built-in roles answered when neither the user nor the cluster chose
+    one: EKS then creates its own default version, whose built-in roles may differ."""
+    return None if requested or model.kubernetes_version else version_note(used)
+
+
+def version_note(used: str) -> str:
+    """The note of an answer given with the data's default Kubernetes version."""
+    return (f"built-in roles are those of Kubernetes {used} (the data's newest); the cluster sets no "
+            "version, so EKS picks its default: set cluster.version or pass --kubernetes-version")
