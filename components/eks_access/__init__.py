@@ -12,7 +12,7 @@ from typing import Any
 
 from eks_access.errors import EksAccessError, SpecError, UsageError
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY = {
     "TeamAccess": "eks_access.components.team",
