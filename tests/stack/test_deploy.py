@@ -109,7 +109,7 @@ def test_pod_identity_brings_the_agent_add_on_once(dev_run: Run, dev_config: Con
     assert (agent["type"], agent["inputs"]) == ("aws:eks/addon:Addon", {"addonName": "eks-pod-identity-agent", "clusterName": "myeks"})
     assert dev_run.depends_on("myeks-pod-identity-agent") == ["myeks", "myeks-nodes"]
     assert dev_run.delete_before_replace("myeks-pod-identity-agent")
-    assert dev_run.depends_on("default/reporter-pod-identity") == ["myeks"]
+    assert dev_run.depends_on("default/reporter-pod-identity") == ["default/reporter-role", "myeks"]
     irsa_only = copy.deepcopy(dev_config)
     irsa_only[f"{P}:workloads"] = [w for w in irsa_only[f"{P}:workloads"] if w.get("identity") != "pod-identity"]
     assert not [r for r in plan(irsa_only).records if r["type"] == "aws:eks/addon:Addon"]
@@ -293,7 +293,10 @@ def test_first_preview_shows_every_team_document_and_object_name(dev_config: Con
             assert not is_unknown(record["inputs"]["metadata"]["name"]), record["name"]
     sa = run.one("default/my-sa-sa")["inputs"]["metadata"]
     assert (sa["name"], sa["namespace"]) == ("my-sa", "default")
+    # The role ARNs are built from partition, account and role name, so the IRSA annotation and the
+    # Pod Identity association's roleArn are known before the roles exist.
+    assert sa["annotations"]["eks.amazonaws.com/role-arn"] == f"arn:aws:iam::{ACCOUNT}:role/myeks-default-my-sa"
+    assert run.one("default/reporter-pod-identity")["inputs"]["roleArn"] == f"arn:aws:iam::{ACCOUNT}:role/myeks-default-reporter"
     # What a real first preview cannot know either: the IRSA trust needs the issuer EKS assigns at
-    # creation, and the role-arn annotation the role's ARN. Both are known from the second preview on.
+    # creation; it is known from the second preview on.
     assert is_unknown(run.one("default/my-sa-role")["inputs"]["assumeRolePolicy"])
-    assert is_unknown(sa["annotations"]["eks.amazonaws.com/role-arn"])

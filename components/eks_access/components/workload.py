@@ -7,8 +7,10 @@ as the sources observed. The ServiceAccount and its optional in-cluster Role com
 Preview: the Pod Identity trust is computed from the cluster ARN and names, so a first preview
 shows it. An IRSA trust needs the cluster's OIDC issuer, which EKS assigns when it creates the
 cluster: in the first preview of a stack that creates its cluster it is unknown, and known from
-the next one on. The ServiceAccount's name and namespace are always plain; only its role-arn
-annotation waits for the role.
+the next one on. The ServiceAccount's name and namespace are always plain. With a cluster ARN (the
+stack always passes one, built from provider functions) the role's ARN is built from partition,
+account and role name, so the Pod Identity association's ``roleArn`` and the IRSA annotation are
+known in a first preview too; both still wait for the role.
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ class WorkloadIdentity(AccessComponent):
         owner = spec.owner
         tags = {"eks-access/service-account": owner, **args.tags}
         role = self._role(name, spec, args, tags)
+        arn = _role_arn(args, spec, role)
         self._policies(name, spec, role)
         if spec.identity == "pod-identity":
-            self._association(name, spec, args, role, tags)
-        service_account = self._service_account(name, spec, role, owner) if spec.create_service_account else None
+            self._association(name, spec, args, role, arn, tags)
+        service_account = self._service_account(name, spec, role, arn, owner) if spec.create_service_account else None
         if spec.rules:
             self._api_access(name, spec, owner, service_account)
         self.role_arn = role.arn
@@ -84,30 +87,31 @@ class WorkloadIdentity(AccessComponent):
                                opts=self.child_options(f"{name}-inline"))
 
     def _association(self, name: str, spec: WorkloadSpec, args: WorkloadIdentityArgs, role: aws.iam.Role,
-                     tags: dict[str, str]) -> None:
+                     arn: pulumi.Output[str], tags: dict[str, str]) -> None:
         # One association per (cluster, namespace, service account) (CreatePodIdentityAssociation):
-        # delete before replace. It lives in the cluster, so it waits for it.
-        deps = [args.cluster_resource] if args.cluster_resource else []
+        # delete before replace. It lives in the cluster, so it waits for it, and for its role.
+        deps = [role, *([args.cluster_resource] if args.cluster_resource else [])]
         aws.eks.PodIdentityAssociation(
             f"{name}-pod-identity",
             cluster_name=args.checked("cluster_name"),
             namespace=spec.namespace,
             service_account=spec.service_account,
-            role_arn=role.arn,
+            role_arn=arn,
             tags=tags,
             opts=self.child_options(f"{name}-pod-identity", depends_on=deps, delete_before_replace=True),
         )
 
-    def _service_account(self, name: str, spec: WorkloadSpec, role: aws.iam.Role, owner: str) -> pulumi.Resource:
+    def _service_account(self, name: str, spec: WorkloadSpec, role: aws.iam.Role, arn: pulumi.Output[str],
+                         owner: str) -> pulumi.Resource:
         """Name and namespace are plain values; only IRSA's role-arn annotation is an Output."""
         plain = docs.service_account(spec.service_account, spec.namespace, None, spec.automount, owner)["metadata"]
-        annotations = {docs.ROLE_ARN_ANNOTATION: role.arn} if spec.identity == "irsa" else None
+        annotations = {docs.ROLE_ARN_ANNOTATION: arn} if spec.identity == "irsa" else None
         return k8s.core.v1.ServiceAccount(
             f"{name}-sa",
             metadata=k8s.meta.v1.ObjectMetaArgs(
                 name=plain["name"], namespace=plain["namespace"], labels=plain["labels"], annotations=annotations),
             automount_service_account_token=spec.automount,
-            opts=self.child_options(f"{name}-sa"),
+            opts=self.child_options(f"{name}-sa", depends_on=[role] if spec.identity == "irsa" else ()),
         )
 
     def _api_access(self, name: str, spec: WorkloadSpec, owner: str, service_account: pulumi.Resource | None) -> None:
@@ -121,6 +125,15 @@ class WorkloadIdentity(AccessComponent):
         self.register_manifest(k8s.rbac.v1.RoleBinding, f"{name}-rbac-binding",
                                docs.role_binding(role_name, spec.namespace, "Role", role_name, [subject], owner),
                                self.child_options(f"{name}-rbac-binding", depends_on=deps))
+
+
+def _role_arn(args: WorkloadIdentityArgs, spec: WorkloadSpec, role: aws.iam.Role) -> pulumi.Output[str]:
+    """The role's ARN from the cluster ARN's partition and account and the role name (roles are
+    created at path "/"), known before the role exists; ``role.arn`` without a cluster ARN."""
+    if args.cluster_arn is None:
+        return role.arn
+    return args.checked("cluster_arn").apply(
+        lambda arn: docs.role_arn(parse_cluster_arn(arn)[0], parse_cluster_arn(arn)[2], spec.role_name))
 
 
 def _pod_identity_trust(cluster_arn: str, spec: WorkloadSpec) -> str:
