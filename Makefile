@@ -42,4 +42,4 @@ policy-pack:
 	cd policies && venv/bin/python -m pip install --quiet -r requirements.txt
 
 clean:
-	rm -rf build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf build .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
