@@ -18,7 +18,8 @@ from typing import Any
 from google.protobuf import struct_pb2
 
 # What ``pulumi preview --json`` shows for a value that exists only after ``pulumi up``
-# (pulumi sdk/python/lib/pulumi/runtime/rpc.py: UNKNOWN); defined once, beside the plan reader.
+# (pulumi sdk/python/lib/pulumi/runtime/rpc.py: UNKNOWN); defined once, in model.values.
+from eks_access.model.values import is_unknown
 from eks_access.plan.reader import UNKNOWN
 
 __all__ = ["UNKNOWN", "has_ref", "has_unknown", "is_unknown", "plain_to_struct", "ref_label", "ref_name", "struct_to_plain"]
@@ -26,10 +27,6 @@ __all__ = ["UNKNOWN", "has_ref", "has_unknown", "is_unknown", "plain_to_struct",
 _SIG = "4dabf18193072939515e22adb298388d"
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, str) and value == UNKNOWN
 
 
 def has_unknown(value: Any) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from eks_access.errors import UsageError, one_line
+from eks_access.model.values import UNKNOWN_SENTINEL
 from eks_access.safeio import FileReadError, nesting_exceeds, read_regular_file
 
 #: Our limit: a plan of 10,000 teams is about 60 MB of indented JSON.
@@ -24,7 +25,7 @@ MAX_PLAN_BYTES = 256 * 1024 * 1024
 MAX_PLAN_DEPTH = 64
 PLAN_FILE = "plan.json"
 #: Pulumi's unknown-value sentinel (interfaces.md item 2): readers treat it as "unknown".
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN = UNKNOWN_SENTINEL
 
 _REQUIRED: dict[str, tuple[type, ...]] = {
     "type": (str,),

@@ -19,10 +19,10 @@ from eks_access.components import names
 from eks_access.components.team import TeamAccess, TeamAccessArgs, access_scope
 from eks_access.components.workload import WorkloadIdentity, WorkloadIdentityArgs
 from eks_access.spec import StackSpec, WorkloadSpec
+from eks_access.spec.builtins import BUILTIN_NAMESPACES
 from eks_access.stack.cluster import ClusterResources
 from eks_access.stack.environment import Environment
 
-BUILTIN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 POD_IDENTITY_AGENT = "eks-pod-identity-agent"
 

@@ -36,8 +36,8 @@ from eks_access import kubedata
 from eks_access.offline import implicit
 from eks_access.offline.contracts.base import Plan, Record, Violation, known, violation
 from eks_access.offline.wire import is_unknown
+from eks_access.spec.builtins import BUILTIN_NAMESPACES
 
-BUILTIN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 _PROVIDER_SHORT_TYPE = "kubernetes"
 
 Identity = tuple[str, str, str, str, str]  # provider, group, kind, namespace, name
