@@ -65,3 +65,21 @@ def test_request_reading_notes(analyzer: Analyzer) -> None:
         f"'widgets' is not a built-in resource of Kubernetes {analyzer.version}; asked in the core API group",)
     with pytest.raises(UsageError, match="may not contain '\\*' inside a name"):
         analyzer.request("get", "pod*")
+
+
+@pytest.mark.parametrize(
+    ("text", "groups", "message"),
+    [
+        ("user:alice", ["g\n"], "--as-group: 'g\\n' is not a group name (empty or with blanks)"),
+        ("user:alice", [""], "--as-group: '' is not a group name (empty or with blanks)"),
+        ("user:al ice", [], "--as: 'user:al ice' has an empty or blank name"),
+        ("serviceaccount:default:x\ny", [], "--as: 'serviceaccount:default:x\\ny' must be serviceaccount:NAMESPACE:NAME"),
+    ],
+)
+def test_subject_names_with_blanks_or_newlines_are_refused(text: str, groups: list[str], message: str) -> None:
+    """A trailing newline passed a ``$``-anchored pattern and split the answer's lines."""
+    from eks_access.analysis.principals import parse_principal
+
+    with pytest.raises(UsageError) as info:
+        parse_principal(text, groups)
+    assert str(info.value) == message

@@ -17,7 +17,7 @@ from eks_access.limits import dns1123_label_problem
 from eks_access.model.arns import identity_arn, parse_identity, parse_session
 
 PrincipalKind = Literal["iam-user", "iam-role", "k8s-user", "k8s-group", "k8s-serviceaccount"]
-_K8S_NAME = re.compile(r"^\S+$")
+_K8S_NAME = re.compile(r"\S+")  # used with fullmatch: "$" would accept a trailing newline
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,12 @@ def parse_principal(text: str, groups: Sequence[str] = ()) -> Principal:
             "or serviceaccount:NAMESPACE:NAME"
         )
     if prefix in ("user", "group"):
-        if not _K8S_NAME.match(rest):
+        if not _K8S_NAME.fullmatch(rest):
             raise UsageError(f"--as: {raw!r} has an empty or blank name")
         return Principal("k8s-user" if prefix == "user" else "k8s-group", rest, typed=raw, extra_groups=extra)
     if prefix in ("serviceaccount", "sa"):
         ns, sep2, name = rest.partition(":")
-        if not sep2 or dns1123_label_problem(ns) is not None or not name or ":" in name:
+        if not sep2 or dns1123_label_problem(ns) is not None or not _K8S_NAME.fullmatch(name) or ":" in name:
             raise UsageError(f"--as: {raw!r} must be serviceaccount:NAMESPACE:NAME")
         return Principal("k8s-serviceaccount", name, namespace=ns, typed=raw, extra_groups=extra)
     raise UsageError(
@@ -91,7 +91,7 @@ def parse_principal(text: str, groups: Sequence[str] = ()) -> Principal:
 
 def _groups(groups: Sequence[str]) -> tuple[str, ...]:
     for g in groups:
-        if not _K8S_NAME.match(g):
+        if not _K8S_NAME.fullmatch(g):
             raise UsageError(f"--as-group: {g!r} is not a group name (empty or with blanks)")
     return tuple(groups)
 
