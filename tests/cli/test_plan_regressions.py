@@ -46,3 +46,29 @@ def test_action_5_resource_true_is_exit_2(tmp_path: Path, monkeypatch: pytest.Mo
     assert capsys.readouterr().err == ("eks-access: error: Pulumi.dev.yaml: line 39: team-cluster:workloads[0].inlinePolicy.Statement.Action: "
                                        "must be a string or a non-empty list of strings, got a number (5)\n")
     assert not (tmp_path / "out").exists()
+
+
+USER_PROGRAM = '''import json
+
+import pulumi_aws as aws
+
+from eks_access.stack import main
+
+main()
+aws.iam.Role("extra", name="extra-ec2", assume_role_policy=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}},
+}))
+'''
+
+
+def test_own_program_role_with_single_object_statement_prints_its_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # The plan tree read the document by hand and raised AttributeError (exit 1) on this valid IAM.
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    (tmp_path / "__main__.py").write_text(USER_PROGRAM)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("EKS_ACCESS_CACHE", "off")
+    assert main(["plan", "--out", "out"]) == 0, capsys.readouterr().err
+    assert "\nIAM Role extra  arn:aws:iam::111122223333:role/extra-ec2  trust: Service=ec2.amazonaws.com\n" in capsys.readouterr().out

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eks_access import documents as docs
+from eks_access.model.iam import PrincipalSpec, Statement
+from eks_access.model.policy_json import DocumentError, parse_document
 
 Record = Mapping[str, Any]
 
@@ -95,32 +96,53 @@ def summary(records: Sequence[Record]) -> str:
     return f"{len(records)} resources ({components} eks-access components): {parts}"
 
 
-def _trust_summary(policy: Any) -> str:
+def _statements(policy: Any) -> tuple[Statement, ...] | None:
+    """The statements of a policy document through the model's one IAM parser; ``None`` if IAM
+    would refuse it (or it is not known yet), ``()`` when the resource has no document."""
+    if not isinstance(policy, str):
+        return ()
     try:
-        doc = json.loads(policy) if isinstance(policy, str) else {}
-    except json.JSONDecodeError:
+        return parse_document(policy).statements
+    except DocumentError:
+        return None
+
+
+def _trust_summary(policy: Any) -> str:
+    statements = _statements(policy)
+    if statements is None:
         return "?"
     parts = []
-    for stmt in doc.get("Statement", []):
-        principal = stmt.get("Principal", {})
-        who = ", ".join(f"{k}={v}" for k, v in principal.items()) if isinstance(principal, Mapping) else str(principal)
-        cond = stmt.get("Condition", {})
-        keys = [f"{op} {k}" for op, kv in cond.items() for k in kv]
+    for stmt in statements:
+        who = _principal(stmt.principal)
+        keys = [f"{c.written} {c.key}" for c in stmt.conditions]
         parts.append(who + (f" if {', '.join(keys)}" if keys else ""))
     return "; ".join(parts)
 
 
 def _policy_summary(policy: Any) -> str:
-    try:
-        doc = json.loads(policy) if isinstance(policy, str) else {}
-    except json.JSONDecodeError:
+    statements = _statements(policy)
+    if statements is None:
         return "?"
-    out = []
-    for stmt in doc.get("Statement", []):
-        actions = stmt.get("Action")
-        resources = stmt.get("Resource")
-        out.append(f"{stmt.get('Effect')} {actions} on {resources}")
-    return "; ".join(out)
+    return "; ".join(
+        f"{s.effect} {_element(s.actions, s.not_actions)} on {_element(s.resources, s.not_resources)}" for s in statements
+    )
+
+
+def _principal(principal: PrincipalSpec | None) -> str:
+    if principal is None:
+        return ""
+    if principal.everyone:
+        return "*"
+    return ", ".join(f"{kind}={value}" for kind, value in principal.entries)
+
+
+def _element(values: tuple[str, ...] | None, negated: tuple[str, ...] | None) -> str:
+    """``Action``/``Resource`` values, or all but the ``NotAction``/``NotResource`` ones."""
+    if values is not None:
+        return ", ".join(values)
+    if negated is not None:
+        return f"all but {', '.join(negated)}"
+    return "(no Resource)"
 
 
 def _subject(subject: Mapping[str, Any]) -> str:
