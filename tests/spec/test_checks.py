@@ -48,6 +48,8 @@ def test_single_object_statement_is_valid_and_normalised_to_a_list() -> None:
          "is not an IAM condition operator (e.g. StringEquals, ArnLike, Bool, NumericLessThanIfExists, ForAnyValue:StringLike)"),
         ({**ALLOW, "Condition": {"NullIfExists": {"a:b": "true"}}}, "inlinePolicy.Statement[0].Condition.NullIfExists", "is not an IAM condition operator (e.g. StringEquals, ArnLike, Bool, NumericLessThanIfExists, ForAnyValue:StringLike)"),
         ({**ALLOW, "Condition": {"Bool": {"aws:SecureTransport": "yes"}}}, "inlinePolicy.Statement[0].Condition.Bool.aws:SecureTransport", "Bool takes true or false, got 'yes'"),
+        ({**ALLOW, "Condition": {"StringEquals": {"a:b": [None]}}}, "inlinePolicy.Statement[0].Condition.StringEquals.a:b[0]",
+         "a condition value is a string, number or boolean, got nothing (null)"),
         ({**ALLOW, "Condition": {"StringEquals": {"a:b": {"x": 1}}}}, "inlinePolicy.Statement[0].Condition.StringEquals.a:b", "a condition value is a string, number or boolean, got a mapping"),
         ({**ALLOW, "Sid": "my sid"}, "inlinePolicy.Statement[0].Sid", "must be letters and digits only"),
         ({**ALLOW, "Resource": "arn:aws:s3:::caf\u2603"}, "inlinePolicy.Statement[0].Resource",

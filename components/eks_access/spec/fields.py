@@ -55,7 +55,7 @@ SESSION_NAME = "{{SessionName}}"
 
 def expect_mapping(value: object, path: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise SpecError(path, f"must be a mapping, got {_kind(value)}")
+        raise SpecError(path, f"must be a mapping, got {kind(value)}")
     for key in value:
         if not isinstance(key, str):
             raise SpecError(path, f"keys must be strings, got {key!r}")
@@ -95,7 +95,7 @@ def index(path: str, i: int) -> str:
 
 def expect_str(value: object, path: str, pattern: re.Pattern[str] | None = None, what: str = "") -> str:
     if not isinstance(value, str):
-        raise SpecError(path, f"must be a string, got {_kind(value)}")
+        raise SpecError(path, f"must be a string, got {kind(value)}")
     if value == "":
         raise SpecError(path, "must not be empty")
     if pattern is not None and not pattern.fullmatch(value):
@@ -105,13 +105,13 @@ def expect_str(value: object, path: str, pattern: re.Pattern[str] | None = None,
 
 def expect_bool(value: object, path: str) -> bool:
     if not isinstance(value, bool):
-        raise SpecError(path, f"must be true or false, got {_kind(value)}")
+        raise SpecError(path, f"must be true or false, got {kind(value)}")
     return value
 
 
 def expect_int(value: object, path: str, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SpecError(path, f"must be an integer, got {_kind(value)}")
+        raise SpecError(path, f"must be an integer, got {kind(value)}")
     if not minimum <= value <= maximum:
         raise SpecError(path, f"must be between {minimum} and {maximum}, got {value}")
     return value
@@ -119,7 +119,7 @@ def expect_int(value: object, path: str, minimum: int, maximum: int) -> int:
 
 def expect_list(value: object, path: str, allow_empty: bool = True) -> Sequence[Any]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise SpecError(path, f"must be a list, got {_kind(value)}")
+        raise SpecError(path, f"must be a list, got {kind(value)}")
     if not allow_empty and len(value) == 0:
         raise SpecError(path, "must not be empty")
     return value
@@ -179,11 +179,14 @@ def kubernetes_group(value: object, path: str) -> str:
     return text
 
 
-def _kind(value: object) -> str:
+def kind(value: object) -> str:
+    """What a config value is, for a message: ``a number (5)``, ``a boolean (True)``, ``a list``..."""
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"a boolean ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
     if isinstance(value, Mapping):
         return "a mapping"
     if isinstance(value, (list, tuple)):

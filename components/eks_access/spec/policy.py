@@ -26,7 +26,7 @@ from eks_access.limits import (
     iam_policy_length,
     iam_policy_text_problem,
 )
-from eks_access.spec.fields import check_keys, expect_mapping, expect_str, index, join
+from eks_access.spec.fields import check_keys, expect_mapping, expect_str, index, join, kind
 
 _BASE_OPERATORS = (
     "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
@@ -102,7 +102,7 @@ def _one_of(s: Mapping[str, Any], path: str, key: str, not_key: str, pattern: re
     value = s[name]
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items:
-        raise SpecError(join(path, name), f"must be a string or a non-empty list of strings, got {_kind(value)}")
+        raise SpecError(join(path, name), f"must be a string or a non-empty list of strings, got {kind(value)}")
     for i, item in enumerate(items):
         at = join(path, name) if isinstance(value, str) else index(join(path, name), i)
         if not isinstance(item, str) or not pattern.fullmatch(item):
@@ -128,7 +128,7 @@ def _condition(raw: object, path: str) -> None:
             for i, item in enumerate(values):
                 at = index(join(op_path, key), i) if isinstance(value, list) else join(op_path, key)
                 if item is None or not isinstance(item, (str, int, float, bool)):
-                    raise SpecError(at, f"a condition value is a string, number or boolean, got {_kind(item)}")
+                    raise SpecError(at, f"a condition value is a string, number or boolean, got {kind(item)}")
                 boolean = operator.endswith("Null") or operator.removesuffix("IfExists").endswith("Bool")
                 if boolean and str(item).lower() not in ("true", "false"):
                     raise SpecError(at, f"{operator} takes true or false, got {item!r}")
@@ -151,16 +151,3 @@ def _check_text(value: Any, path: str) -> None:
         elif isinstance(item, list):
             stack.extend((v, index(at, i)) for i, v in enumerate(item))
 
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"a boolean ({value})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
