@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from eks_access import kubedata
 from eks_access.analysis import Analyzer
+from eks_access.analysis.commands import parse_context
+from eks_access.analysis.requests import parse_request
 from eks_access.errors import EksAccessError, UsageError
 from tests.builders import ACCOUNT, DEV1, OPE1, build_dev_plan
 
@@ -83,3 +87,28 @@ def test_subject_names_with_blanks_or_newlines_are_refused(text: str, groups: li
     with pytest.raises(UsageError) as info:
         parse_principal(text, groups)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: parse_request("get", "pods", "default", "x\n"), "--name: 'x\\n' is not an object name"),
+        (lambda: parse_context(["aws:x\n=1"]), "--context: 'aws:x\\n=1' is not KEY=VALUE (e.g. sts:RoleSessionName=dev1)"),
+    ],
+)
+def test_request_arguments_with_a_trailing_newline_are_refused(call: Callable[[], object], message: str) -> None:
+    """``$`` matches before a final newline: every analyzer argument pattern is matched whole."""
+    with pytest.raises(UsageError) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_arns_with_a_trailing_newline_are_not_identities() -> None:
+    from eks_access.model.arns import account_root, parse_identity, parse_session
+
+    assert parse_identity(f"arn:aws:iam::{ACCOUNT}:user/dev1\n") is None
+    assert parse_session(f"arn:aws:sts::{ACCOUNT}:assumed-role/Dev/dev1\n") is None
+    assert account_root(f"{ACCOUNT}\n") is None
+    assert account_root(f"arn:aws:iam::{ACCOUNT}:root\n") is None
+    assert account_root(f"arn:aws:iam::{ACCOUNT}:root") == ACCOUNT
+    assert parse_identity(f"arn:aws:iam::{ACCOUNT}:user/team/dev1") is not None

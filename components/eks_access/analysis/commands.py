@@ -34,7 +34,7 @@ from .render import (
 
 Records = Sequence[Mapping[str, Any]]
 Source = Records | Analyzer
-_CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_.:/@+-]+$")
+_CONTEXT_KEY = re.compile(r"[A-Za-z0-9_.:/@+-]+")
 _DERIVED = {"aws:username", "aws:principalarn", "aws:principalaccount", "aws:principaltype"}
 
 
@@ -56,7 +56,7 @@ def parse_context(pairs: Iterable[str], flag: str = "--context") -> RequestConte
     items: list[tuple[str, str]] = []
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not _CONTEXT_KEY.match(key):
+        if not sep or not _CONTEXT_KEY.fullmatch(key):
             raise UsageError(f"{flag}: {pair!r} is not KEY=VALUE (e.g. sts:RoleSessionName=dev1)")
         if key.lower() in _DERIVED:
             raise UsageError(f"{flag}: {key} is determined by the principal (--as), not given")

@@ -25,10 +25,10 @@ from eks_access.errors import UsageError
 from eks_access.kubedata import DEFAULT_VERSION, api_resources
 from eks_access.limits import dns1123_label_problem
 
-_VERB = re.compile(r"^(?:\*|[A-Za-z][A-Za-z0-9_.:-]{0,62})$")
-_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_GROUP = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_OBJECT_NAME = re.compile(r"^[^\s/]{1,253}$")
+_VERB = re.compile(r"(?:\*|[A-Za-z][A-Za-z0-9_.:-]{0,62})")
+_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_GROUP = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_OBJECT_NAME = re.compile(r"[^\s/]{1,253}")
 _NAMESPACE_SUBRESOURCES = ("", "status", "finalize")
 
 #: Verbs Kubernetes itself defines (API verbs and the RBAC special verbs).
@@ -57,14 +57,14 @@ class Request:
 def parse_request(verb: str, resource: str, namespace: str | None, name: str | None = None,
                   version: str | None = None) -> Request:  # fmt: skip
     v = verb.strip()
-    if not _VERB.match(v):
+    if not _VERB.fullmatch(v):
         raise UsageError(f"VERB: {verb!r} is not a verb (letters, digits and _.:- only, or '*')")
     notes: list[str] = []
     if v not in KNOWN_VERBS:
         notes.append(f"verb {v!r} is not one Kubernetes defines; custom verbs exist, but check the spelling")
     if namespace is not None and dns1123_label_problem(namespace) is not None:
         raise UsageError(f"-n: {namespace!r} is not a valid namespace name")
-    if name is not None and not _OBJECT_NAME.match(name):
+    if name is not None and not _OBJECT_NAME.fullmatch(name):
         raise UsageError(f"--name: {name!r} is not an object name")
     r = resource.strip()
     if r.startswith("/"):
@@ -102,7 +102,7 @@ def _split(original: str, r: str) -> tuple[str, str | None, str]:
         raise UsageError(f"RESOURCE: {original!r} may not contain '*' as its subresource; name one subresource (pods/log)")
     if res != "*" and "*" in left:
         raise UsageError(f"RESOURCE: {original!r} may not contain '*' inside a name; use '*' alone for every resource")
-    ok = (res == "*" or _NAME.match(res)) and (not dot or _GROUP.match(group)) and (not sub or _NAME.match(sub))
+    ok = (res == "*" or _NAME.fullmatch(res)) and (not dot or _GROUP.fullmatch(group)) and (not sub or _NAME.fullmatch(sub))
     if not ok:
         raise UsageError(
             f"RESOURCE: {original!r} is not a resource (expected e.g. pods, pods/log, deployments.apps, "

@@ -33,7 +33,7 @@ from eks_access.model.eks import API, CONFIG_MAP, AccessPolicyAssociation, Ident
 AUTHENTICATED = "system:authenticated"
 MASTERS = "system:masters"
 SESSION = "{{SessionName}}"
-_INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8,17}$")
+_INSTANCE_ID = re.compile(r"i-[0-9a-f]{8,17}")
 _NODE_TYPES = {
     "EC2_LINUX": ("system:node:{{EC2PrivateDNSName}}", ("system:nodes",)),
     "EC2_WINDOWS": ("system:node:{{EC2PrivateDNSName}}", ("system:nodes",)),
@@ -139,7 +139,7 @@ class IdentityResolver:
         unresolved: list[str] = []
         for text in (username, *groups):
             node = m.node_role or m.entry_type != "STANDARD" or "system:nodes" in m.groups
-            if "{{EC2PrivateDNSName}}" in text and not node and not (session and _INSTANCE_ID.match(session)):
+            if "{{EC2PrivateDNSName}}" in text and not node and not (session and _INSTANCE_ID.fullmatch(session)):
                 return NotMapped(f"{_label(arn, kind)} maps to username {text!r} ({describe_mapping(m)}), which only "
                                  "EC2 instance sessions can render: authentication fails for anyone else")  # fmt: skip
             out = _template(text, _account(arn) or "", session)

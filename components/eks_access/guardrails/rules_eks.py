@@ -361,14 +361,14 @@ EKS_USERNAME_TEMPLATE = Rule(
 
 # --- EKS-AWSAUTH-PATH ----------------------------------------------------------------------
 
-_ROLE_WITH_PATH = re.compile(r"^(arn:[^:]+:iam::[^:]*:role)/(.+/)([^/]+)$")
+_ROLE_WITH_PATH = re.compile(r"(arn:[^:]+:iam::[^:]*:role)/(.+/)([^/]+)")
 
 
 def _check_awsauth_path(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     for entry in declared_mappings(ctx):
         if entry.kind != "role" or entry.mechanism != "aws-auth" or entry.principal_arn is None:
             continue
-        match = _ROLE_WITH_PATH.match(entry.principal_arn)
+        match = _ROLE_WITH_PATH.fullmatch(entry.principal_arn)
         if match is None:
             continue
         yield from emit(

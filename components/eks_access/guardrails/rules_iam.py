@@ -23,8 +23,6 @@ from eks_access.model.arns import account_of, account_root
 from eks_access.model.iam import IamRole, PolicyContents, PolicyDocument, Statement
 from eks_access.model.origin import Origin
 
-_ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::\d{12}:root|\d{12})$")
-
 
 def _trust_statements(ctx: CheckContext) -> Iterator[tuple[IamRole, Statement]]:
     for role in ctx.model.iam.roles:
@@ -84,7 +82,7 @@ IAM_TRUST_STAR = Rule(
 
 def _check_trust_account(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     for role, statement in _trust_statements(ctx):
-        roots = [p for p in _principals(statement, "AWS") if _ACCOUNT_ROOT.match(p)]
+        roots = [p for p in _principals(statement, "AWS") if account_root(p) is not None]
         if roots and not statement.conditions and role.origin is not None:
             yield from emit(
                 rule.finding(
@@ -270,7 +268,7 @@ IAM_IRSA_COND = Rule(
 
 # --- IAM-WILDCARD --------------------------------------------------------------------------
 
-_BROAD_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/(AdministratorAccess|IAMFullAccess)$")
+_BROAD_MANAGED = re.compile(r"arn:[^:]+:iam::aws:policy/(AdministratorAccess|IAMFullAccess)")
 """Known by name only when the shipped data lacks their contents (judged by contents otherwise)."""
 
 
@@ -281,7 +279,7 @@ def _broad_managed(contents: PolicyContents) -> list[str]:
         return list(dict.fromkeys(
             f"every action but {', '.join(st.not_actions or ())}" if a == "NotAction" else a
             for st in contents.document.statements if st.effect == "Allow" for a in _broad_actions(st)))  # fmt: skip
-    if contents.kind == "unknown" and _BROAD_MANAGED.match(contents.arn):
+    if contents.kind == "unknown" and _BROAD_MANAGED.fullmatch(contents.arn):
         return [contents.arn.rsplit("/", 1)[1]]
     return []
 

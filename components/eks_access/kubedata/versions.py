@@ -14,7 +14,7 @@ DATA_PACKAGE = "eks_access.kubedata"
 
 # "1.31", "v1.31", "1.31.2", "v1.31.2-eks-1234abc": Kubernetes' own gitVersion form
 # (k8s.io/apimachinery/pkg/version) plus the minor-only form EKS uses for cluster versions.
-_VERSION = re.compile(r"^v?(?P<major>[1-9][0-9]*)\.(?P<minor>0|[1-9][0-9]*)(\.[0-9]+)?([-+][0-9A-Za-z.+-]*)?$")
+_VERSION = re.compile(r"v?(?P<major>[1-9][0-9]*)\.(?P<minor>0|[1-9][0-9]*)(\.[0-9]+)?([-+][0-9A-Za-z.+-]*)?")
 
 
 class UnsupportedVersion(EksAccessError):
@@ -46,7 +46,7 @@ DEFAULT_VERSION: str = SUPPORTED_VERSIONS[-1]
 
 def normalize_version(version: str) -> str:
     """``"v1.31.2"`` -> ``"1.31"``; raises ``UnsupportedVersion`` unless the data covers it."""
-    m = _VERSION.match(version.strip()) if isinstance(version, str) else None
+    m = _VERSION.fullmatch(version.strip()) if isinstance(version, str) else None
     if m is None:
         raise UnsupportedVersion(str(version))
     minor = f"{m['major']}.{m['minor']}"

@@ -15,13 +15,14 @@ from typing import Literal
 IdentityKind = Literal["user", "role"]
 
 _IAM_IDENTITY = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):(?P<kind>user|role)(?P<rest>/.+)$"
+    r"arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):(?P<kind>user|role)(?P<rest>/.+)"
 )
 _ASSUMED_ROLE = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):sts::(?P<account>\d{12}):assumed-role/"
-    r"(?P<role>[\w+=,.@-]+)/(?P<session>[\w+=,.@-]+)$"
+    r"arn:(?P<partition>aws[a-z-]*):sts::(?P<account>\d{12}):assumed-role/"
+    r"(?P<role>[\w+=,.@-]+)/(?P<session>[\w+=,.@-]+)"
 )
-_ACCOUNT_ROOT = re.compile(r"^(?:arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):root|(?P<bare>\d{12}))$")
+_ACCOUNT_ROOT = re.compile(r"arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):root|(?P<bare>\d{12})")
+#: A prefix: matched with ``match``, the rest of the ARN is free.
 _ANY_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
 
 
@@ -76,7 +77,7 @@ def identity_arn(partition: str, account: str, kind: IdentityKind, name: str, pa
 
 
 def parse_identity(arn: str) -> IdentityArn | None:
-    match = _IAM_IDENTITY.match(arn)
+    match = _IAM_IDENTITY.fullmatch(arn)
     if match is None:
         return None
     path, _, name = match.group("rest").rpartition("/")
@@ -87,7 +88,7 @@ def parse_identity(arn: str) -> IdentityArn | None:
 
 
 def parse_session(arn: str) -> SessionArn | None:
-    match = _ASSUMED_ROLE.match(arn)
+    match = _ASSUMED_ROLE.fullmatch(arn)
     if match is None:
         return None
     return SessionArn(match.group("partition"), match.group("account"), match.group("role"), match.group("session"))
@@ -95,7 +96,7 @@ def parse_session(arn: str) -> SessionArn | None:
 
 def account_root(value: str) -> str | None:
     """The account id when ``value`` names a whole account (``arn:...:root`` or 12 digits)."""
-    match = _ACCOUNT_ROOT.match(value)
+    match = _ACCOUNT_ROOT.fullmatch(value)
     if match is None:
         return None
     return match.group("account") or match.group("bare")
