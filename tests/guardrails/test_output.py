@@ -42,7 +42,7 @@ def test_sarif_is_valid_and_has_one_result_per_finding(capsys: pytest.CaptureFix
     ]
     first = run["results"][0]
     assert run["tool"]["driver"]["rules"][first["ruleIndex"]]["id"] == first["ruleId"]
-    assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(tmp_path / "plan.json")
+    assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (tmp_path / "plan.json").as_uri()
     assert first["locations"][0]["logicalLocations"] == [{"name": "clusterrolebinding-devs-edit", "kind": "resource"}]
     assert first["properties"] == {"enforcement": "mandatory", "severity": "high", "security-severity": "8.0",
                                    "subjects": ["group:developers"]}  # fmt: skip

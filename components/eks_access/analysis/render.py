@@ -1,16 +1,22 @@
 """Text, JSON, Mermaid and DOT output of the analyzer's answers.
 
 Kept apart from the evaluation so the CLI contract (what is printed) can change without
-touching semantics, and so tests can assert either layer.
+touching semantics, and so tests can assert either layer. Names come from the plan, so every
+format escapes them (:mod:`eks_access.escape`): text lines show control characters as escapes,
+JSON has them ``\\u``-escaped, diagram labels use each language's quoting.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
+
+from eks_access.escape import json as json_escape
+from eks_access.escape.diagram import dot_string, mermaid_label
+from eks_access.escape.text import lines as text_lines
+from eks_access.escape.text import visible
 
 from .analyzer import KIND_LABEL, WhoCanEntry
 from .answers import Answer
@@ -62,7 +68,7 @@ def scope_words(req: Request) -> str:
 
 def headline(a: Answer) -> str:
     what = f"{a.request.verb} {a.request.display}{scope_words(a.request)}"
-    return f"{'yes' if a.allowed else 'no'}: {a.principal.display} {'can' if a.allowed else 'cannot'} {what}"
+    return visible(f"{'yes' if a.allowed else 'no'}: {a.principal.display} {'can' if a.allowed else 'cannot'} {what}")
 
 
 def answer_text(a: Answer) -> str:
@@ -71,7 +77,7 @@ def answer_text(a: Answer) -> str:
     if not a.allowed:
         lines.append(f"  reason: {a.reason}")
     lines.extend(f"  note: {n}" for n in a.notes)
-    return "\n".join(lines)
+    return text_lines(lines)
 
 
 def who_can_json(entries: Sequence[WhoCanEntry]) -> list[dict[str, Any]]:
@@ -92,7 +98,7 @@ def who_can_text(req: Request, entries: Sequence[WhoCanEntry]) -> str:
     for e in entries:
         lines.append(f"- {KIND_LABEL[e.kind]} {_bare(e.principal)}")
         lines.extend(f"    {i}. {h.text}" for i, h in enumerate(e.answer.chain, 1))
-    return "\n".join(lines)
+    return text_lines(lines)
 
 
 def _bare(p: Principal) -> str:
@@ -115,13 +121,14 @@ def matrix_json(tables: Sequence[MatrixTable]) -> Any:
 def matrix_text(tables: Sequence[MatrixTable]) -> str:
     out: list[str] = []
     for t in tables:
-        width = max([len("NAME"), *(len(r) for r, _ in t.rows)])
+        names = [visible(r) for r, _ in t.rows]
+        width = max([len("NAME"), *(len(n) for n in names)])
         scope = f"namespace {t.namespace}" if t.namespace else "cluster scope"
-        out.append(f"{t.principal} ({scope})")
+        out.append(visible(f"{t.principal} ({scope})"))
         out.append("NAME".ljust(width) + "  " + "  ".join(v.upper() for v in MATRIX_VERBS))
-        for res, cells in t.rows:
+        for name, (_, cells) in zip(names, t.rows, strict=True):
             marks = "  ".join(("✔" if cells[v] else "✖").center(len(v)) for v in MATRIX_VERBS)
-            out.append(res.ljust(width) + "  " + marks)
+            out.append(name.ljust(width) + "  " + marks)
         out.append("")
     return "\n".join(out).rstrip("\n")
 
@@ -142,34 +149,26 @@ def node_id(key: str) -> str:
     return f"n_{base}_{digest}"
 
 
-def _mermaid_label(text: str) -> str:
-    return text.replace('"', "#quot;")
-
-
 def mermaid(d: Diagram) -> str:
     lines = ["flowchart LR"]
     for key, (kind, name) in d.nodes.items():
-        lines.append(f'  {node_id(key)}["{_mermaid_label(_KIND_TITLE[kind] + ": " + name)}"]')
+        lines.append(f'  {node_id(key)}["{mermaid_label(_KIND_TITLE[kind] + ": " + name)}"]')
     for a, b, label in d.edges:
-        arrow = f' -- "{_mermaid_label(label)}" --> ' if label else " --> "
+        arrow = f' -- "{mermaid_label(label)}" --> ' if label else " --> "
         lines.append(f"  {node_id(a)}{arrow}{node_id(b)}")
     return "\n".join(lines)
-
-
-def _dot_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def dot(d: Diagram) -> str:
     lines = ["digraph access {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];']
     for key, (kind, name) in d.nodes.items():
-        lines.append(f"  {node_id(key)} [label={_dot_str(_KIND_TITLE[kind] + ': ' + name)}];")
+        lines.append(f"  {node_id(key)} [label={dot_string(_KIND_TITLE[kind] + ': ' + name)}];")
     for a, b, label in d.edges:
-        attr = f" [label={_dot_str(label)}]" if label else ""
+        attr = f" [label={dot_string(label)}]" if label else ""
         lines.append(f"  {node_id(a)} -> {node_id(b)}{attr};")
     lines.append("}")
     return "\n".join(lines)
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False)
+    return json_escape.dumps(obj, indent=2)

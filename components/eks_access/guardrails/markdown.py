@@ -4,17 +4,32 @@ A summary line, one table row per finding (mandatory first, as ``check`` orders 
 and the rules that fired with their references and how to allow an exception. GitHub refuses a
 comment body over 65,536 characters (its REST API answers 422 "Body is too long (maximum is
 65536 characters)", as seen in telia-oss/github-pr-resource#259), so a longer report drops the
-rule details, then the last rows, and says how many findings it left out.
+rule details, then shortens names and messages (with a visible marker) until every row fits,
+and only when even the shortest rows do not fit leaves out the last ones (advisory before
+mandatory) and says how many.
+
+Names come from the plan, so they are escaped (:mod:`eks_access.escape.markdown`): a resource is
+an unbreakable code span, a message is text in which nothing starts HTML, a link or a mention.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from eks_access.escape.markdown import code, prose
+from eks_access.escape.text import shorten
 from eks_access.guardrails.catalog import RULES_BY_ID
 from eks_access.guardrails.model import Enforcement, Finding
 
 GITHUB_COMMENT_LIMIT = 65536
+
+#: (longest resource name, longest word of a message, longest message) shown, tried in turn
+#: until every row fits; ``None``: in full.
+SHORTENINGS: tuple[tuple[int | None, int | None, int | None], ...] = (
+    (None, None, None), (256, 256, 2048), (128, 128, 1024), (64, 64, 512), (32, 32, 160),
+)  # fmt: skip
+_LONG_WORD = re.compile(r"\S+")
 
 
 def cell(text: str) -> str:
@@ -40,13 +55,21 @@ def render_markdown(findings: Sequence[Finding], *, resources: int | None = None
         "|---|---|---|---|---|",
     ]
     ordered = (*mandatory, *advisory)
-    rows = [f"| {f.enforcement.value} | {f.severity.value} | `{f.rule}` | `{cell(f.resource)}` | {cell(f.message)} |" for f in ordered]
-    details = _details(ordered)
-    text = "\n".join([*head, *rows, *details])
+    rows = [_row(f, *SHORTENINGS[0]) for f in ordered]
+    text = "\n".join([*head, *rows, *_details(ordered)])
     if len(text) <= limit:
         return text
-    table = "\n".join([*head, *rows, ""])
-    return table if len(table) <= limit else _truncated(head, rows, limit)
+    for shortening in SHORTENINGS:
+        rows = [_row(f, *shortening) for f in ordered]
+        table = "\n".join([*head, *rows, ""])
+        if len(table) <= limit:
+            return table
+    return _truncated(head, rows, limit)
+
+
+def _row(f: Finding, name: int | None, word: int | None, message: int | None) -> str:
+    text = f.message if word is None else _LONG_WORD.sub(lambda m: shorten(m.group(0), word), f.message)
+    return f"| {f.enforcement.value} | {f.severity.value} | `{f.rule}` | {code(f.resource, name)} | {prose(text, message)} |"
 
 
 def _details(findings: Sequence[Finding]) -> list[str]:

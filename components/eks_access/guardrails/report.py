@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from eks_access.errors import UsageError
+from eks_access.escape.text import visible
 from eks_access.guardrails.catalog import RULES
 from eks_access.guardrails.markdown import render_markdown
 from eks_access.guardrails.model import Enforcement, Finding
@@ -35,7 +36,7 @@ def render(
     """
     code = exit_code(findings)
     if fmt == "json":
-        return code, json.dumps([f.to_dict() for f in findings], indent=2) + "\n"
+        return code, json.dumps([f.to_dict() for f in findings], indent=2) + "\n"  # ASCII: every name \u-escaped
     if fmt == "sarif":
         return code, render_sarif(findings, artifact)
     if fmt == "markdown":
@@ -46,16 +47,11 @@ def render(
     if not findings:
         over = f" over {resources} resources" if resources is not None else ""
         return code, f"no findings: {n_rules} rules checked{over}\n"
-    widths = [
-        max(len(f.enforcement.value) for f in findings),
-        max(len(f.severity.value) for f in findings),
-        max(len(f.rule) for f in findings),
-        max(len(f.resource) for f in findings),
-    ]
+    rows = [([f.enforcement.value, f.severity.value, f.rule, visible(f.resource)], visible(f.message)) for f in findings]
+    widths = [max(len(cells[i]) for cells, _ in rows) for i in range(4)]
     lines = []
-    for f in findings:
-        cells = [f.enforcement.value, f.severity.value, f.rule, f.resource]
-        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + "  " + f.message)
+    for cells, message in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + "  " + message)
     mandatory = sum(f.enforcement is Enforcement.MANDATORY for f in findings)
     advisory = len(findings) - mandatory
     noun = "finding" if len(findings) == 1 else "findings"

@@ -7,7 +7,8 @@ one run, the tool's rules as ``reportingDescriptor`` objects (help text, helpUri
 as a string: 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low) and needs a physical location on every
 result (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning):
 findings are about plan resources, so each result points at the file the plan came from (the
-stack config or plan.json) and names the resource as a logical location.
+stack config or plan.json), as a URI relative to the repository root
+(:mod:`eks_access.escape.sarif`), and names the resource as a logical location.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from eks_access import __version__
+from eks_access.escape.sarif import artifact_location, repository_root
 from eks_access.guardrails.catalog import RULES
 from eks_access.guardrails.model import Enforcement, Finding, Rule, Severity
 
@@ -62,7 +65,7 @@ def reporting_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: dict[str, int], artifact: str) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], artifact: dict[str, Any]) -> dict[str, Any]:
     digest = hashlib.sha256(f"{finding.rule}\0{finding.resource}\0{finding.message}".encode()).hexdigest()
     properties: dict[str, Any] = {
         "enforcement": finding.enforcement.value,
@@ -77,7 +80,7 @@ def _result(finding: Finding, index: dict[str, int], artifact: str) -> dict[str,
         "level": LEVEL[finding.enforcement],
         "message": {"text": f"{finding.resource}: {finding.message}"},
         "locations": [{
-            "physicalLocation": {"artifactLocation": {"uri": artifact}, "region": {"startLine": 1}},
+            "physicalLocation": {"artifactLocation": artifact, "region": {"startLine": 1}},
             "logicalLocations": [{"name": finding.resource, "kind": "resource"}],
         }],
         "partialFingerprints": {"eksAccessFinding/v1": digest},
@@ -85,9 +88,14 @@ def _result(finding: Finding, index: dict[str, int], artifact: str) -> dict[str,
     }
 
 
-def render_sarif(findings: Sequence[Finding], artifact: str = "plan.json", rules: Sequence[Rule] = RULES) -> str:
-    """The SARIF log as JSON text; ``artifact`` is the file the plan was made from (a relative
-    path or URI), which every result points at."""
+def render_sarif(findings: Sequence[Finding], artifact: str = "plan.json", rules: Sequence[Rule] = RULES,
+                 root: Path | None = None) -> str:  # fmt: skip
+    """The SARIF log as JSON text; ``artifact`` is the path of the file the plan was made from,
+    which every result points at, relative to ``root`` (default: the git repository holding it,
+    else the working directory)."""
+    if root is None:
+        root = repository_root(Path(artifact).parent, Path.cwd())
+    location = artifact_location(artifact, root)
     index = {rule.id: i for i, rule in enumerate(rules)}
     log = {
         "$schema": SCHEMA,
@@ -97,7 +105,7 @@ def render_sarif(findings: Sequence[Finding], artifact: str = "plan.json", rules
                 "name": "eks-access", "version": __version__,
                 "rules": [reporting_descriptor(rule) for rule in rules],
             }},
-            "results": [_result(f, index, artifact) for f in findings],
+            "results": [_result(f, index, location) for f in findings],
         }],
     }  # fmt: skip
     return json.dumps(log, indent=2) + "\n"
