@@ -29,7 +29,7 @@ GITHUB_COMMENT_LIMIT = 65536
 SHORTENINGS: tuple[tuple[int | None, int | None, int | None], ...] = (
     (None, None, None), (256, 256, 2048), (128, 128, 1024), (64, 64, 512), (32, 32, 160),
 )  # fmt: skip
-_LONG_WORD = re.compile(r"\S+")
+_LONG_WORD = re.compile(r"[^\s'\"(),;]+")  # a name in a message: quoted, or between spaces
 
 
 def cell(text: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eks_access import documents as docs
+from eks_access.escape.text import lines as text_lines
 from eks_access.model.iam import PrincipalSpec, Statement
 from eks_access.model.policy_json import DocumentError, parse_document
 
@@ -82,7 +83,7 @@ def render_tree(records: Sequence[Record]) -> str:
             walk(str(record["name"]), depth + 1)
 
     walk(None, 0)
-    return "\n".join(lines)
+    return text_lines(lines)  # names from the plan: control characters shown, never acted on
 
 
 def summary(records: Sequence[Record]) -> str:
