@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 import pulumi
 
 from eks_access.errors import SpecError
-from eks_access.spec.fields import EKS_CLUSTER_NAME, expect_mapping, expect_str
+from eks_access.limits import IAM_TAGS_PER_RESOURCE, iam_tag_problem
+from eks_access.spec.fields import EKS_CLUSTER_NAME, expect_mapping, expect_str, kind
 
 T = TypeVar("T")
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
@@ -91,20 +92,69 @@ def parse_cluster_arn(arn: str, path: str = "cluster_arn") -> tuple[str, str, st
 
 
 def check_cluster_pair(name: object, arn: object, owner: str) -> None:
-    """When both are plain, the ARN must name the same cluster: a mismatch scopes IAM to another cluster."""
+    """When both are plain, the ARN must name the same cluster: a mismatch scopes IAM to another cluster.
+    When either is an Output, :func:`checked_cluster_arn` makes the same check once both resolve."""
     if isinstance(name, str) and isinstance(arn, str):
-        arn_name = parse_cluster_arn(arn, f"{owner}.cluster_arn")[3]
-        if arn_name != name:
-            raise SpecError(f"{owner}.cluster_arn", f"names cluster {arn_name!r} but cluster_name is {name!r}")
+        same_cluster(name, arn, owner)
+
+
+def same_cluster(name: str, arn: str, owner: str) -> str:
+    """``arn`` when it names cluster ``name``; else the SpecError a mismatch gets."""
+    arn_name = parse_cluster_arn(arn, f"{owner}.cluster_arn")[3]
+    if arn_name != name:
+        raise SpecError(f"{owner}.cluster_arn", f"names cluster {arn_name!r} but cluster_name is {name!r}")
+    return arn
+
+
+def checked_cluster_arn(name: object, arn: object, owner: str) -> pulumi.Output[str]:
+    """``cluster_arn`` checked alone and, once both resolve, against ``cluster_name``: the check
+    :func:`check_cluster_pair` makes at construction, for Outputs too (the preview fails with it)."""
+    name_output = checked_input(name, f"{owner}.cluster_name", eks_cluster_name)
+    arn_output = checked_input(arn, f"{owner}.cluster_arn", parse_cluster_arn)
+    return pulumi.Output.all(name_output, arn_output).apply(lambda both: same_cluster(both[0], both[1], owner))
+
+
+def checked_pair(first: pulumi.Output[str], second: pulumi.Output[str], check: Callable[[str, str], object]) -> pulumi.Output[str]:
+    """``second`` once both resolve and ``check(first, second)`` passes (it raises SpecError)."""
+    return pulumi.Output.all(first, second).apply(lambda both: _second(both, check))
+
+
+def _second(both: Sequence[str], check: Callable[[str, str], object]) -> str:
+    check(both[0], both[1])
+    return both[1]
+
+
+def refuse_none(owner: str, arguments: Mapping[str, tuple[object, str]]) -> None:
+    """Arguments that have a default but are not Optional: ``None`` is refused instead of being
+    read as "not given" (``members=None`` used to mean no members). ``arguments``: name ->
+    (value, what it must be)."""
+    for name, (value, what) in arguments.items():
+        if value is None:
+            raise SpecError(f"{owner}.{name}", f"must be {what}, got None")
+
+
+def tag_map(value: object, path: str) -> dict[str, str]:
+    """Tags for the IAM role and the EKS access entry or pod identity association: a string map whose
+    every tag IAM accepts (:func:`eks_access.limits.iam_tag_problem`, the rule the offline
+    tag-quota contract applies to a whole plan; IAM's rules are the stricter of the two services')."""
+    tags = string_map(value, path)
+    if len(tags) > IAM_TAGS_PER_RESOURCE:
+        raise SpecError(path, f"has {len(tags)} tags; IAM allows {IAM_TAGS_PER_RESOURCE} on a role")
+    for key, item in tags.items():
+        problem = iam_tag_problem(key, item)
+        if problem:
+            raise SpecError(f"{path}[{key!r}]", problem)
+    return tags
 
 
 def string_map(value: object, path: str) -> dict[str, str]:
-    """Tags and similar string-to-string maps."""
+    """Tags and similar string-to-string maps; a value may be empty (IAM and EKS tag values can be)."""
     if value is None:
         return {}
     data = expect_mapping(value, path)
     for key, item in data.items():
-        expect_str(item, f"{path}[{key!r}]")
+        if not isinstance(item, str):
+            raise SpecError(f"{path}[{key!r}]", f"must be a string, got {kind(item)}")
     return dict(data)
 
 

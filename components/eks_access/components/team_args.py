@@ -10,12 +10,14 @@ import pulumi
 from eks_access.components.args import (
     check_cluster_pair,
     check_plain,
+    checked_cluster_arn,
     checked_input,
     config_of,
     eks_cluster_name,
     parse_cluster_arn,
+    refuse_none,
     resource_or_none,
-    string_map,
+    tag_map,
     validate,
 )
 from eks_access.errors import SpecError
@@ -148,7 +150,21 @@ class TeamAccessArgs:
         self.max_session_duration = max_session_duration
         self.dangerously_allow_system_groups = dangerously_allow_system_groups
         self.list_roles = list_roles
-        self.tags = string_map(tags, f"{OWNER}.tags")
+        refuse_none(OWNER, {
+            "members": (members, "a list"),
+            "cluster_role_bindings": (cluster_role_bindings, "a list"),
+            "access_policies": (access_policies, "a list"),
+            "trusted_principal_arns": (trusted_principal_arns, "a list"),
+            "existing_iam_group": (existing_iam_group, "true or false"),
+            "create_namespaces": (create_namespaces, "true or false"),
+            "session_name_must_match_user": (session_name_must_match_user, "true or false"),
+            "require_mfa": (require_mfa, "true or false"),
+            "dangerously_allow_system_groups": (dangerously_allow_system_groups, "true or false"),
+            "list_roles": (list_roles, "true or false"),
+            "role_path": (role_path, "a string"),
+            "max_session_duration": (max_session_duration, "an integer"),
+        })  # fmt: skip
+        self.tags = tag_map(tags, f"{OWNER}.tags")
         self.cluster_resource = resource_or_none(cluster_resource, f"{OWNER}.cluster_resource")
         self._spec: TeamSpec | None = None
         self._check_cluster()
@@ -169,7 +185,7 @@ class TeamAccessArgs:
         args = cls.__new__(cls)
         args._mirror(spec)
         args.cluster_name, args.cluster_arn, args.authentication_mode = cluster_name, cluster_arn, authentication_mode
-        args.tags = string_map(tags, f"{OWNER}.tags")
+        args.tags = tag_map(tags, f"{OWNER}.tags")
         args.cluster_resource = resource_or_none(cluster_resource, f"{OWNER}.cluster_resource")
         args._spec = spec
         args._check_cluster()
@@ -205,7 +221,8 @@ class TeamAccessArgs:
 
     @property
     def checked_cluster_arn(self) -> pulumi.Output[str]:
-        return checked_input(self.cluster_arn, f"{OWNER}.cluster_arn", parse_cluster_arn)
+        """The ARN, checked alone and against ``cluster_name`` when Outputs resolve."""
+        return checked_cluster_arn(self.cluster_name, self.cluster_arn, OWNER)
 
     def _check_cluster(self) -> None:
         if self.authentication_mode not in AUTHENTICATION_MODES:

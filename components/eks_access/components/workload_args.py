@@ -11,12 +11,15 @@ from eks_access import documents as docs
 from eks_access.components.args import (
     check_cluster_pair,
     check_plain,
+    checked_cluster_arn,
     checked_input,
+    checked_pair,
     config_of,
     eks_cluster_name,
     parse_cluster_arn,
+    refuse_none,
     resource_or_none,
-    string_map,
+    tag_map,
     validate,
 )
 from eks_access.errors import SpecError
@@ -105,7 +108,13 @@ class WorkloadIdentityArgs:
         self.create_service_account = create_service_account
         self.automount_service_account_token = automount_service_account_token
         self.rules = rules
-        self.tags = string_map(tags, f"{OWNER}.tags")
+        refuse_none(OWNER, {
+            "managed_policy_arns": (managed_policy_arns, "a list"),
+            "identity": (identity, "'irsa' or 'pod-identity'"),
+            "trust_every_service_account_in_namespace": (trust_every_service_account_in_namespace, "true or false"),
+            "create_service_account": (create_service_account, "true or false"),
+        })  # fmt: skip
+        self.tags = tag_map(tags, f"{OWNER}.tags")
         self.cluster_resource = resource_or_none(cluster_resource, f"{OWNER}.cluster_resource")
         check_plain(cluster_name, f"{OWNER}.cluster_name", eks_cluster_name)
         prefix = self._role_prefix()
@@ -127,7 +136,7 @@ class WorkloadIdentityArgs:
         args.create_service_account = spec.create_service_account
         args.automount_service_account_token = spec.automount_service_account_token
         args.rules = [r.to_manifest() for r in spec.rules] or None
-        args.tags = string_map(inputs.get("tags"), f"{OWNER}.tags")
+        args.tags = tag_map(inputs.get("tags"), f"{OWNER}.tags")
         args.cluster_resource = resource_or_none(inputs.get("cluster_resource"), f"{OWNER}.cluster_resource")
         args._spec = spec
         args._check_inputs()
@@ -138,8 +147,15 @@ class WorkloadIdentityArgs:
         return self._spec
 
     def checked(self, argument: str) -> pulumi.Output[str]:
-        """An Input argument, checked now when plain and when it resolves when an Output."""
-        return checked_input(getattr(self, argument), f"{OWNER}.{argument}", _CHECKS[argument])
+        """An Input argument, checked now when plain and when it resolves when an Output; the
+        cluster ARN also against the cluster name, the issuer against the provider ARN (the
+        cross-checks :meth:`_check_inputs` makes on plain values)."""
+        if argument == "cluster_arn":
+            return checked_cluster_arn(self.cluster_name, self.cluster_arn, OWNER)
+        output = checked_input(getattr(self, argument), f"{OWNER}.{argument}", _CHECKS[argument])
+        if argument == "oidc_issuer" and self.oidc_provider_arn is not None:
+            return checked_pair(self.checked("oidc_provider_arn"), output, _provider_matches_issuer)
+        return output
 
     def _role_prefix(self) -> str:
         """Default role names start with the cluster name, which must therefore be known now: IAM role
@@ -194,11 +210,16 @@ def _issuer(value: str, path: str) -> str:
 
 
 def _check_provider_matches_issuer(provider_arn: object, issuer: object) -> None:
-    """IRSA needs the provider of exactly this issuer: a mismatch gives a role no pod can assume."""
+    """IRSA needs the provider of exactly this issuer: a mismatch gives a role no pod can assume.
+    Checked here when both are plain, by :meth:`WorkloadIdentityArgs.checked` when either is an Output."""
     if isinstance(provider_arn, str) and isinstance(issuer, str):
-        provider_host = provider_arn.split(":oidc-provider/", 1)[-1]
-        if provider_host != docs.issuer_host_path(issuer):
-            raise SpecError(f"{OWNER}.oidc_issuer", f"{issuer!r} is not the issuer of oidc_provider_arn ({provider_host!r})")
+        _provider_matches_issuer(provider_arn, issuer)
+
+
+def _provider_matches_issuer(provider_arn: str, issuer: str) -> None:
+    provider_host = provider_arn.split(":oidc-provider/", 1)[-1]
+    if provider_host != docs.issuer_host_path(issuer):
+        raise SpecError(f"{OWNER}.oidc_issuer", f"{issuer!r} is not the issuer of oidc_provider_arn ({provider_host!r})")
 
 
 _CHECKS: dict[str, Callable[[str, str], object]] = {
