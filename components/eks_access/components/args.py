@@ -134,9 +134,12 @@ def refuse_none(owner: str, arguments: Mapping[str, tuple[object, str]]) -> None
 
 
 def tag_map(value: object, path: str) -> dict[str, str]:
-    """Tags for the IAM role and the EKS access entry or pod identity association: a string map whose
+    r"""Tags for the IAM role and the EKS access entry or pod identity association: a string map whose
     every tag IAM accepts (:func:`eks_access.limits.iam_tag_problem`, the rule the offline
-    tag-quota contract applies to a whole plan; IAM's rules are the stricter of the two services')."""
+    tag-quota contract applies to a whole plan; IAM's rules are the stricter of the two services').
+    IAM API Reference, ``Tag`` data type (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Tag.html):
+    Key 1-128 characters, Value 0-256, both of pattern ``[\p{L}\p{Z}\p{N}_.:/=+\-@]``; keys may not
+    start with ``aws:`` (IAM User Guide, "Tagging IAM resources"). 50 tags per role (IAM quotas)."""
     tags = string_map(value, path)
     if len(tags) > IAM_TAGS_PER_RESOURCE:
         raise SpecError(path, f"has {len(tags)} tags; IAM allows {IAM_TAGS_PER_RESOURCE} on a role")
