@@ -26,8 +26,8 @@ def out(value: str) -> pulumi.Output[str]:
     return pulumi.Output.from_input(value)
 
 
-def team(name: Any, arn: Any) -> Callable[[], None]:
-    return lambda: TeamAccess("dev", TeamAccessArgs(cluster_name=name, cluster_arn=arn, role_name="EKSDev"))
+def team(name: Any, arn: Any, mode: str = "API") -> Callable[[], None]:
+    return lambda: TeamAccess("dev", TeamAccessArgs(cluster_name=name, cluster_arn=arn, role_name="EKSDev", authentication_mode=mode))
 
 
 def pod_identity(name: Any, arn: Any) -> Callable[[], None]:
@@ -36,9 +36,10 @@ def pod_identity(name: Any, arn: Any) -> Callable[[], None]:
         role_name="my-sa-role"))  # fmt: skip
 
 
-def irsa(provider: Any, issuer: Any) -> Callable[[], None]:
+def irsa(provider: Any, issuer: Any, name: Any = "myeks", arn: Any = None) -> Callable[[], None]:
     return lambda: WorkloadIdentity("my-sa", WorkloadIdentityArgs(
-        cluster_name="myeks", service_account="my-sa", namespace="default", oidc_provider_arn=provider, oidc_issuer=issuer))
+        cluster_name=name, service_account="my-sa", namespace="default", oidc_provider_arn=provider, oidc_issuer=issuer,
+        cluster_arn=arn, role_name="my-sa-role"))  # fmt: skip
 
 
 MISMATCHES = [
@@ -46,9 +47,12 @@ MISMATCHES = [
     pytest.param(lambda: team(out("myeks"), OTHER_ARN)(), PAIR, id="team-name-output"),
     pytest.param(lambda: team("myeks", out(OTHER_ARN))(), PAIR, id="team-arn-output"),
     pytest.param(lambda: team(out("myeks"), out(OTHER_ARN))(), PAIR, id="team-both-outputs"),
+    pytest.param(lambda: team(out("myeks"), OTHER_ARN, "CONFIG_MAP")(), PAIR, id="team-aws-auth-name-output"),
+    pytest.param(lambda: team("myeks", out(OTHER_ARN), "CONFIG_MAP")(), PAIR, id="team-aws-auth-arn-output"),
     pytest.param(pod_identity("myeks", OTHER_ARN), WORKLOAD_PAIR, id="workload-plain"),
     pytest.param(lambda: pod_identity(out("myeks"), OTHER_ARN)(), WORKLOAD_PAIR, id="workload-name-output"),
     pytest.param(lambda: pod_identity("myeks", out(OTHER_ARN))(), WORKLOAD_PAIR, id="workload-arn-output"),
+    pytest.param(lambda: irsa(PROVIDER_ARN, HOST, out("myeks"), OTHER_ARN)(), WORKLOAD_PAIR, id="irsa-cluster-arn-name-output"),
     pytest.param(irsa(PROVIDER_ARN, OTHER_HOST), ISSUER, id="issuer-plain"),
     pytest.param(lambda: irsa(out(PROVIDER_ARN), OTHER_HOST)(), ISSUER, id="issuer-provider-output"),
     pytest.param(lambda: irsa(PROVIDER_ARN, out(OTHER_HOST))(), ISSUER, id="issuer-output"),

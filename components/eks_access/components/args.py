@@ -93,7 +93,7 @@ def parse_cluster_arn(arn: str, path: str = "cluster_arn") -> tuple[str, str, st
 
 def check_cluster_pair(name: object, arn: object, owner: str) -> None:
     """When both are plain, the ARN must name the same cluster: a mismatch scopes IAM to another cluster.
-    When either is an Output, :func:`checked_cluster_arn` makes the same check once both resolve."""
+    When either is an Output, :func:`checked_cluster_pair` makes the same check once both resolve."""
     if isinstance(name, str) and isinstance(arn, str):
         same_cluster(name, arn, owner)
 
@@ -106,12 +106,18 @@ def same_cluster(name: str, arn: str, owner: str) -> str:
     return arn
 
 
-def checked_cluster_arn(name: object, arn: object, owner: str) -> pulumi.Output[str]:
-    """``cluster_arn`` checked alone and, once both resolve, against ``cluster_name``: the check
-    :func:`check_cluster_pair` makes at construction, for Outputs too (the preview fails with it)."""
+def checked_cluster_pair(name: object, arn: object, owner: str, *, on_name: bool) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """(cluster_name, cluster_arn), each checked alone and, once both resolve, against each other:
+    the check :func:`check_cluster_pair` makes at construction, for Outputs too (the preview fails
+    with the same message). The cross-check rides on the name (``on_name``) when a resource that
+    takes the name also takes something made from the ARN (an access entry, a pod identity
+    association), else on the ARN; so it adds no dependency: IAM objects made from the ARN do not
+    start waiting for a cluster whose name is an Output."""
     name_output = checked_input(name, f"{owner}.cluster_name", eks_cluster_name)
     arn_output = checked_input(arn, f"{owner}.cluster_arn", parse_cluster_arn)
-    return pulumi.Output.all(name_output, arn_output).apply(lambda both: same_cluster(both[0], both[1], owner))
+    if on_name:
+        return checked_pair(arn_output, name_output, lambda a, n: same_cluster(n, a, owner)), arn_output
+    return name_output, checked_pair(name_output, arn_output, lambda n, a: same_cluster(n, a, owner))
 
 
 def checked_pair(first: pulumi.Output[str], second: pulumi.Output[str], check: Callable[[str, str], object]) -> pulumi.Output[str]:

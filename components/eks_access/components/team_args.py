@@ -10,8 +10,7 @@ import pulumi
 from eks_access.components.args import (
     check_cluster_pair,
     check_plain,
-    checked_cluster_arn,
-    checked_input,
+    checked_cluster_pair,
     config_of,
     eks_cluster_name,
     parse_cluster_arn,
@@ -217,12 +216,17 @@ class TeamAccessArgs:
 
     @property
     def checked_cluster_name(self) -> pulumi.Output[str]:
-        return checked_input(self.cluster_name, f"{OWNER}.cluster_name", eks_cluster_name)
+        return self._checked_cluster()[0]
 
     @property
     def checked_cluster_arn(self) -> pulumi.Output[str]:
-        """The ARN, checked alone and against ``cluster_name`` when Outputs resolve."""
-        return checked_cluster_arn(self.cluster_name, self.cluster_arn, OWNER)
+        return self._checked_cluster()[1]
+
+    def _checked_cluster(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """Name and ARN checked when they resolve; their cross-check rides on the name when the access
+        entry (which takes the name and the role ARN made from the cluster ARN) is made."""
+        mapping = (self._spec or self.spec_for(_PLACEHOLDER)).mapping
+        return checked_cluster_pair(self.cluster_name, self.cluster_arn, OWNER, on_name=mapping == "access-entry")
 
     def _check_cluster(self) -> None:
         if self.authentication_mode not in AUTHENTICATION_MODES:

@@ -11,7 +11,7 @@ from eks_access import documents as docs
 from eks_access.components.args import (
     check_cluster_pair,
     check_plain,
-    checked_cluster_arn,
+    checked_cluster_pair,
     checked_input,
     checked_pair,
     config_of,
@@ -150,8 +150,10 @@ class WorkloadIdentityArgs:
         """An Input argument, checked now when plain and when it resolves when an Output; the
         cluster ARN also against the cluster name, the issuer against the provider ARN (the
         cross-checks :meth:`_check_inputs` makes on plain values)."""
-        if argument == "cluster_arn":
-            return checked_cluster_arn(self.cluster_name, self.cluster_arn, OWNER)
+        if argument in ("cluster_name", "cluster_arn") and self.cluster_arn is not None:
+            # the cross-check rides on the name when the pod identity association (name and role ARN) is made
+            pair = checked_cluster_pair(self.cluster_name, self.cluster_arn, OWNER, on_name=self._spec.identity == "pod-identity")
+            return pair[0] if argument == "cluster_name" else pair[1]
         output = checked_input(getattr(self, argument), f"{OWNER}.{argument}", _CHECKS[argument])
         if argument == "oidc_issuer" and self.oidc_provider_arn is not None:
             return checked_pair(self.checked("oidc_provider_arn"), output, _provider_matches_issuer)
