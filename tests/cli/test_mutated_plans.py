@@ -135,4 +135,4 @@ def test_named_mutations(dev_plan_resources: list[dict[str, Any]]) -> None:
     assert (code, doc["allowed"]) == (1, False)
     assert doc["notes"][-2:] == [
         "identity mappings whose principal is unknown until deployment (developers-access-entry): the answer may change",
-        version_note("1.20")]
+        version_note("1.34")]
