@@ -121,3 +121,23 @@ def test_adoc_cells_and_tables() -> None:
         {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get"]},
         {"nonResourceURLs": ["/healthz"], "verbs": ["get"]},
     ]
+
+
+def test_eks_versions_are_the_user_guides_lists() -> None:
+    from eks_access.awsdata import eks_versions
+
+    v = eks_versions()
+    assert (v.standard, v.extended) == (("1.34", "1.33", "1.32"), ("1.31", "1.30", "1.29"))
+    assert v.all == ("1.34", "1.33", "1.32", "1.31", "1.30", "1.29")
+    assert v.source == "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html"
+    assert v.describe() == "standard support 1.34, 1.33, 1.32; extended support 1.31, 1.30, 1.29"
+
+
+def test_the_default_cluster_version_is_the_newest_shipped_standard_one() -> None:
+    from eks_access.spec.model import ClusterSpec
+    from eks_access.spec.versions import DEFAULT_CLUSTER_VERSION, cluster_version_problem
+
+    assert DEFAULT_CLUSTER_VERSION == "1.34"
+    assert (ClusterSpec("c").kubernetes_version, ClusterSpec("c", version="1.30").kubernetes_version) == ("1.34", "1.30")
+    assert [v for v in ("1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35") if cluster_version_problem(v) is None] == [
+        "1.29", "1.30", "1.31", "1.32", "1.33", "1.34"]  # fmt: skip

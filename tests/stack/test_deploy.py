@@ -102,6 +102,46 @@ def test_endpoint_access_settings(dev_config: Config) -> None:
     assert (private["endpointPublicAccess"], private["endpointPrivateAccess"], "publicAccessCidrs" in private) == (False, True, False)
 
 
+# ------------------------------------------------------------------ Kubernetes version
+
+def test_the_stack_pins_a_kubernetes_version(dev_run: Run, dev_config: Config) -> None:
+    """Unset, EKS would pick its own moving default; the stack asks for the newest EKS
+    standard-support release whose built-in roles are shipped, so the plan names the release
+    the analyzer answers with."""
+    assert "version" not in dev_config[f"{P}:cluster"]
+    assert dev_run.one("myeks")["inputs"]["version"] == "1.34"
+    assert plan(changed(dev_config, version="1.31")).one("myeks")["inputs"]["version"] == "1.31"
+
+
+@pytest.mark.parametrize(("version", "message"), [
+    ("1.28", "cluster.version: EKS does not create clusters on Kubernetes 1.28: standard support 1.34, 1.33, 1.32; "
+             "extended support 1.31, 1.30, 1.29 (EKS User Guide "
+             "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, as of late 2025, before EKS offered 1.35)"),
+    ("1.35", "cluster.version: EKS does not create clusters on Kubernetes 1.35: standard support 1.34, 1.33, 1.32; "
+             "extended support 1.31, 1.30, 1.29 (EKS User Guide "
+             "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, as of late 2025, before EKS offered 1.35)"),
+    ("v1.34", 'cluster.version: \'v1.34\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
+    ("1.34.2", 'cluster.version: \'1.34.2\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
+    ("1.34\n", 'cluster.version: \'1.34\\n\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
+])  # fmt: skip
+def test_a_version_eks_does_not_offer_is_refused(dev_config: Config, version: str, message: str) -> None:
+    with pytest.raises(SpecError) as err:
+        load_stack(raw_stack_config(changed(dev_config, version=version)))
+    assert str(err.value) == message
+
+
+def test_an_eks_version_without_shipped_data_is_refused_by_the_offline_plan(dev_config: Config) -> None:
+    """EKS accepts 1.30, but which objects a new 1.30 cluster already has is not shipped: the offline
+    plan refuses, naming the key, instead of judging with another release's built-ins."""
+    from eks_access.errors import EksAccessError
+
+    with pytest.raises(EksAccessError) as err:
+        plan_config(changed(dev_config, version="1.30"), stack="dev")
+    assert str(err.value) == (
+        "cluster.version: Kubernetes '1.30' has no built-in RBAC and discovery data shipped (supported: 1.20, 1.31, "
+        "1.32, 1.33, 1.34), so the offline plan cannot tell which objects a new cluster of that release already has")
+
+
 # --------------------------------------------------------------------------- Pod Identity
 
 def test_pod_identity_brings_the_agent_add_on_once(dev_run: Run, dev_config: Config) -> None:

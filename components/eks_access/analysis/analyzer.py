@@ -30,6 +30,7 @@ from eks_access.authz.kubernetes import KubernetesAuthorizer
 from eks_access.authz.rbac.access_policies import unknown_policies
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.authz.rbac.policy import SA_PREFIX
+from eks_access.kubedata import UnsupportedVersion, normalize_version
 from eks_access.model import AccessModel, read_model
 from eks_access.model.arns import canonical_arn
 from eks_access.model.gcpause import paused_gc
@@ -53,7 +54,8 @@ class Analyzer:
     """Answers can-i / who-can questions over one model, as AWS IAM, EKS and Kubernetes would.
 
     ``kubernetes_version`` selects the built-in RBAC (default: the cluster's configured
-    version, else the newest one the data has).
+    version, else the newest one the data has); ``version_note`` says so when that may not be
+    the cluster's own release.
     """
 
     def __init__(self, model: AccessModel, kubernetes_version: str | None = None) -> None:
@@ -270,9 +272,23 @@ __all__ = ["KIND_LABEL", "Analyzer", "Hop", "WhoCanEntry", "as_context"]
 
 
 def _version_note(model: AccessModel, requested: str | None, used: str) -> str | None:
-    """Say which release's built-in roles answered when neither the user nor the cluster chose
-    one: EKS then creates its own default version, whose built-in roles may differ."""
-    return None if requested or model.kubernetes_version else version_note(used)
+    """Say which release's built-in roles answered whenever it may not be the cluster's own: when
+    neither the user nor the cluster chose one (EKS then creates its own default version), and
+    when ``--kubernetes-version`` differs from the version the cluster sets."""
+    configured = model.kubernetes_version
+    if not configured:
+        return None if requested else version_note(used)
+    if requested and _minor(configured) != used:
+        return (f"built-in roles are those of Kubernetes {used} (--kubernetes-version); the cluster "
+                f"sets {configured}, whose built-in roles may differ")  # fmt: skip
+    return None
+
+
+def _minor(version: str) -> str | None:
+    try:
+        return normalize_version(version)
+    except UnsupportedVersion:
+        return None
 
 
 def version_note(used: str) -> str:

@@ -47,8 +47,8 @@ def kubernetes_version(model: AccessModel, requested: str | None = None) -> str:
             return normalize_version(configured)
         except UnsupportedVersion:
             raise EksAccessError(
-                f"the cluster's Kubernetes version {configured!r} has no built-in RBAC data; pass "
-                f"--kubernetes-version (supported: {', '.join(SUPPORTED_VERSIONS)})"
+                f"cluster.version: the cluster's Kubernetes version {configured!r} has no built-in RBAC "
+                f"data; pass --kubernetes-version (supported: {', '.join(SUPPORTED_VERSIONS)})"
             ) from None
     return DEFAULT_VERSION
 

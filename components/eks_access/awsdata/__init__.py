@@ -1,4 +1,5 @@
-"""AWS facts shipped as data: AWS-managed IAM policies and the EKS access policies' rules.
+"""AWS facts shipped as data: AWS-managed IAM policies, the EKS access policies' rules and the
+Kubernetes versions EKS offers.
 
 Pure, no Pulumi. ``data/SOURCE.md`` records where each document came from and when; anything the
 data lacks is answered with ``None`` so callers can say "contents unknown" instead of guessing.
@@ -12,6 +13,7 @@ from .access_policies import (
     AccessPolicyPermissions,
     access_policy,
 )
+from .eks_versions import EksVersions, eks_versions
 from .managed import KNOWN_MANAGED_POLICIES, ManagedPolicy, managed_policy
 
 __all__ = [
@@ -19,7 +21,9 @@ __all__ = [
     "KNOWN_ACCESS_POLICIES",
     "KNOWN_MANAGED_POLICIES",
     "AccessPolicyPermissions",
+    "EksVersions",
     "ManagedPolicy",
     "access_policy",
+    "eks_versions",
     "managed_policy",
 ]

@@ -60,6 +60,7 @@ from eks_access.spec.model import (
     WorkloadSpec,
 )
 from eks_access.spec.policy import load_policy_document
+from eks_access.spec.versions import cluster_version_problem
 
 STACK_KEYS = ("accountId", "region", "cluster", "teams", "users", "workloads", "guardrails", "iamQuotas")
 
@@ -127,6 +128,9 @@ def load_cluster(raw: object, path: str) -> ClusterSpec:
         raise SpecError(join(path, "version"), f"must be a quoted string such as \"1.31\"; YAML read {version!r} as a number")
     if version is not None:
         version = expect_str(version, join(path, "version"))
+        problem = cluster_version_problem(version)
+        if problem is not None:
+            raise SpecError(join(path, "version"), problem)
     node_group = load_node_group(optional(data, "nodeGroup", {}), join(path, "nodeGroup"))
     vpc_id, subnet_ids = _load_network(data, path)
     public, cidrs, private_ok = _load_endpoint(data, path)

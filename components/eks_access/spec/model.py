@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from eks_access.errors import SpecError
 from eks_access.limits import IamQuotas
+from eks_access.spec.versions import DEFAULT_CLUSTER_VERSION
 
 AuthenticationMode = Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"]
 AUTHENTICATION_MODES: tuple[AuthenticationMode, ...] = ("API", "API_AND_CONFIG_MAP", "CONFIG_MAP")
@@ -180,6 +181,12 @@ class ClusterSpec:
     @property
     def default_mapping(self) -> Mapping_:
         return "aws-auth" if self.authentication_mode == "CONFIG_MAP" else "access-entry"
+
+    @property
+    def kubernetes_version(self) -> str:
+        """The version the stack asks EKS for: ``version``, else the documented default
+        (``spec.versions.DEFAULT_CLUSTER_VERSION``)."""
+        return self.version or DEFAULT_CLUSTER_VERSION
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def _cluster(spec: StackSpec, env: Environment, node_role: aws.iam.Role, network
         instance_roles=[node_role] if config_map else None,
         role_mappings=role_mappings or None,
         user_mappings=user_mappings or None,
-        version=cluster.version,
+        version=cluster.kubernetes_version,  # never EKS's own moving default
         endpoint_public_access=cluster.endpoint_public_access,
         endpoint_private_access=True,
         public_access_cidrs=list(cluster.public_access_cidrs) or None,

@@ -33,6 +33,7 @@ from functools import cache
 from typing import Any
 
 from eks_access import kubedata
+from eks_access.errors import EksAccessError
 from eks_access.offline import implicit
 from eks_access.offline.contracts.base import Plan, Record, Violation, known, violation
 from eks_access.offline.wire import is_unknown
@@ -129,7 +130,17 @@ def _cluster_version(plan: Plan) -> str:
     """The Kubernetes version whose built-ins a new cluster has: the one cluster's, else the newest supported."""
     versions = {c["inputs"].get("version") for c in plan.of(*sorted(implicit.CLUSTER_TYPES))}
     versions = {v for v in versions if isinstance(v, str) and known(v)}
-    return kubedata.normalize_version(versions.pop()) if len(versions) == 1 else kubedata.DEFAULT_VERSION
+    if len(versions) != 1:
+        return kubedata.DEFAULT_VERSION
+    version = versions.pop()
+    try:
+        return kubedata.normalize_version(version)
+    except kubedata.UnsupportedVersion:
+        raise EksAccessError(
+            f"cluster.version: Kubernetes {version!r} has no built-in RBAC and discovery data shipped "
+            f"(supported: {', '.join(kubedata.SUPPORTED_VERSIONS)}), so the offline plan cannot tell which "
+            "objects a new cluster of that release already has"
+        ) from None
 
 
 @cache
