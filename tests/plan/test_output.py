@@ -163,6 +163,22 @@ def test_manifest_names_are_short_and_injective() -> None:
     assert file_name("", "a/b", ".json") != file_name("", "a:b", ".json")
 
 
+def _wait_until_catching_sigterm(proc: subprocess.Popen[str]) -> None:
+    """Wait until the CLI has installed its handlers (SIGTERM in /proc's SigCgt mask), not a fixed time.
+
+    A fixed sleep raced with interpreter start-up on a loaded machine: the signal arrived before the
+    handlers and the process died of it (-2) instead of exiting with its one line.
+    """
+    bit = 1 << (signal.SIGTERM - 1)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+        if caught & bit:
+            return
+        time.sleep(0.01)
+
+
 @pytest.mark.parametrize(("signum", "code", "line"), [
     (signal.SIGTERM, 143, "eks-access: terminated; nothing was changed\n"),
     (signal.SIGINT, 130, "eks-access: interrupted; nothing was changed\n"),
@@ -171,7 +187,7 @@ def test_signal_during_plan_exits_with_one_line_and_no_stray_files(project: Path
     out = project / "build"
     proc = subprocess.Popen([sys.executable, "-m", "eks_access", "plan", "--out", str(out)], cwd=project,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+    _wait_until_catching_sigterm(proc)
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=120)
     if proc.returncode == 0:  # finished before the signal: nothing to assert about interruption
