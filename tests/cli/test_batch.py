@@ -135,10 +135,10 @@ def test_a_fifo_is_read_as_a_stream_like_stdin(capsys: pytest.CaptureFixture[str
         with fifo.open("wb") as w:
             w.write(line({"id": "fifo", **YES}))
 
-    writer = threading.Thread(target=write)
+    writer = threading.Thread(target=write, daemon=True)
     writer.start()
     code = main(["can-i", "--batch", str(fifo), "--plan", str(plan_file)])
-    writer.join()
+    writer.join(60)
     out, err = capsys.readouterr()
     assert (code, [json.loads(a)["id"] for a in out.splitlines()], err) == (0, ["fifo"], "")
 

@@ -38,8 +38,9 @@ def add_query_commands(sub: Any, common: argparse.ArgumentParser, fmt: argparse.
     p.add_argument("--as-group", dest="groups", action="append", default=[], metavar="GROUP",
                    help="a Kubernetes group of the --as subject (repeatable)")  # fmt: skip
     p.add_argument("--batch", metavar="FILE",
-                   help="JSON lines of questions ('-' for stdin); prints each JSON answer line as its question is read. "
-                        "A bad line stops the run with exit 2 naming FILE:LINE, after the answers already printed")  # fmt: skip
+                   help="JSON lines of questions ('-' for stdin, read the same way); prints each JSON answer line as its "
+                        "question is read. Each line must be one JSON object in UTF-8 (RFC 8259); a bad line stops the "
+                        "run with exit 2 naming FILE:LINE, after the answers already printed")  # fmt: skip
     p = sub.add_parser("who-can", parents=[common, fmt, version, context],
                        help="every principal allowed VERB on RESOURCE, with its chain")  # fmt: skip
     p.add_argument("verb")
