@@ -181,3 +181,16 @@ def test_per_question_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch, dev_pl
     assert (len(analyzer.paths._assumable), len(analyzer.kubernetes.rbac._allows)) == (3, 3)
     again = analyzer.can_i(DEV1, "get", "pods", "default", name="pod-0", context={"sts:RoleSessionName": ["dev1"]})
     assert (again, again.allowed) == (first, True)
+
+
+def test_no_stdin_is_one_line_and_a_text_stdin_is_read_too(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                                           plan_file: Path) -> None:  # fmt: skip
+    """``eks-access can-i --batch - <&-`` (no stdin at all) used to end in a traceback; a library
+    caller's StringIO stdin (no bytes below it) is read as its text."""
+    monkeypatch.setattr(sys, "stdin", None)
+    code = main(["can-i", "--batch", "-", "--plan", str(plan_file)])
+    assert (code, *capsys.readouterr()) == (2, "", "eks-access: error: --batch: -: stdin is closed\n")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"id": "\u2028", **NO}, ensure_ascii=False) + "\n"))
+    code = main(["can-i", "--batch", "-", "--plan", str(plan_file)])
+    out, err = capsys.readouterr()
+    assert (code, out[: out.index(",")], err) == (1, '{"id":"\\u2028"', "")

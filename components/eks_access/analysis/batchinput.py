@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 from eks_access.errors import UsageError
 from eks_access.safeio import nesting_exceeds
@@ -54,11 +54,17 @@ class JsonNumber:
         return self.text
 
 
+class LineSource(Protocol):
+    """What ``read_lines`` reads: a binary stream's ``readline`` (stdin's buffer, an open file)."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
 class _Refused(ValueError):
     pass
 
 
-def read_lines(stream: BinaryIO, where: str, limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+def read_lines(stream: LineSource, where: str, limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
     """The lines of ``stream`` without their terminators, read one at a time; a line longer
     than ``limit`` bytes, or a read error, is a ``UsageError`` naming ``WHERE:LINE``."""
     number = 0
@@ -183,4 +189,4 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_unique, parse_constant=_no_consta
                             parse_float=JsonNumber)  # fmt: skip
 
 
-__all__ = ["MAX_DEPTH", "MAX_LINE_BYTES", "JsonNumber", "as_bytes", "dumps_line", "is_blank", "json_kind", "parse_line", "read_lines"]
+__all__ = ["MAX_DEPTH", "MAX_LINE_BYTES", "JsonNumber", "LineSource", "as_bytes", "dumps_line", "is_blank", "json_kind", "parse_line", "read_lines"]

@@ -12,9 +12,12 @@ import argparse
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from eks_access.errors import UsageError
+
+if TYPE_CHECKING:
+    from eks_access.analysis.batchinput import LineSource
 
 QUERY_COMMANDS = ("can-i", "who-can", "matrix", "diagram")
 STDIN = "<stdin>"
@@ -110,7 +113,7 @@ def _can_i_batch(analyzer: Any, name: str) -> tuple[int, str]:
     if name == "-":
         if sys.stdin is None:
             raise UsageError("--batch: -: stdin is closed")
-        return commands.can_i_batch(analyzer, read_lines(sys.stdin.buffer, STDIN), STDIN, write=_write_line)
+        return commands.can_i_batch(analyzer, read_lines(_bytes_of(sys.stdin), STDIN), STDIN, write=_write_line)
     try:
         stream = open_stream(Path(name))
     except FileReadError as err:
@@ -119,7 +122,26 @@ def _can_i_batch(analyzer: Any, name: str) -> tuple[int, str]:
         return commands.can_i_batch(analyzer, read_lines(stream, name), name, write=_write_line)
 
 
+def _bytes_of(stream: TextIO) -> LineSource:
+    """The bytes below a text stream; a library caller's StringIO has none, so its text is read."""
+    buffer: BinaryIO | None = getattr(stream, "buffer", None)
+    return buffer if buffer is not None else _TextLines(stream)
+
+
+class _TextLines:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def readline(self, size: int = -1, /) -> bytes:  # ``size`` characters: at least as many bytes
+        return self.stream.readline(size).encode("utf-8", "surrogatepass")
+
+
 def _write_line(line: str) -> None:
-    out = sys.stdout.buffer
+    """One answer, in UTF-8 (RFC 8259 section 8.1) whatever the locale, flushed at once."""
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a library caller's StringIO: text is all it takes
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        return
     out.write(line.encode("utf-8") + b"\n")
     out.flush()
