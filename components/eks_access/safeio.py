@@ -13,6 +13,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from eks_access.errors import EksAccessError
 
@@ -23,17 +24,8 @@ class FileReadError(EksAccessError):
 
 def read_regular_file(path: Path, limit: int) -> bytes:
     """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes."""
-    try:
-        # O_NONBLOCK: opening a FIFO with no writer must not block; fstat then refuses it.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except FileNotFoundError:
-        raise FileReadError("not found") from None
-    except IsADirectoryError:
-        raise FileReadError("is a directory, not a file") from None
-    except PermissionError:
-        raise FileReadError("cannot be read (permission denied)") from None
-    except OSError as err:
-        raise FileReadError(f"cannot be opened ({os.strerror(err.errno or errno.EIO)})") from None
+    # O_NONBLOCK: opening a FIFO with no writer must not block; fstat then refuses it.
+    fd = _open(path, os.O_NONBLOCK)
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -50,6 +42,33 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     if len(data) > limit:  # grew after fstat
         raise FileReadError(f"is over the limit of {limit} bytes")
     return data
+
+
+def open_stream(path: Path) -> BinaryIO:
+    """``path`` opened for reading as a stream (a caller that reads it line by line with a
+    bounded ``readline`` needs no size limit): a regular file, or a FIFO such as ``<(cmd)``,
+    read as stdin would be. A directory is refused."""
+    fd = _open(path, 0)
+    try:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise FileReadError("is a directory, not a file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def _open(path: Path, flags: int) -> int:
+    try:
+        return os.open(path, os.O_RDONLY | flags | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise FileReadError("not found") from None
+    except IsADirectoryError:
+        raise FileReadError("is a directory, not a file") from None
+    except PermissionError:
+        raise FileReadError("cannot be read (permission denied)") from None
+    except OSError as err:
+        raise FileReadError(f"cannot be opened ({os.strerror(err.errno or errno.EIO)})") from None
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

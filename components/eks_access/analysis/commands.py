@@ -8,16 +8,16 @@ This differs from kubectl, whose default is the current context's namespace; a p
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..authz.iam import RequestContext
 from ..errors import EksAccessError, UsageError
-from .analyzer import Analyzer, as_context
+from .analyzer import Analyzer
+from .batchinput import as_bytes, dumps_line, is_blank, json_kind, parse_line
 from .diagram import build_diagram
 from .matrix import matrix_tables
 from .render import (
@@ -122,42 +122,41 @@ def diagram(source: Source, fmt: str, *, kubernetes_version: str | None = None) 
 _QUESTION_KEYS = {"id", "as", "asGroups", "verb", "resource", "namespace", "name", "context"}
 
 
-def can_i_batch(source: Source, lines: Iterable[str], where: str, *, kubernetes_version: str | None = None) -> tuple[int, str]:
+def can_i_batch(source: Source, lines: Iterable[str | bytes], where: str, *, write: Callable[[str], object] | None = None,
+                kubernetes_version: str | None = None) -> tuple[int, str]:  # fmt: skip
     """JSON lines of questions in, JSON lines of answers out (one process, one analyzer).
 
     A question: ``{"as": PRINCIPAL, "verb": V, "resource": R, "namespace": NS?, "name": N?,
-    "asGroups": [G]?, "context": {KEY: VALUE or [VALUES]}?, "id": anything?}``. Every line is
-    checked before any is answered; a bad one is exit 2 naming ``FILE:LINE``. Exit 0 when every
-    answer is yes, 1 otherwise. An answer line is ``can-i --format json``'s object plus ``id``.
+    "asGroups": [G]?, "context": {KEY: VALUE or [VALUES]}?, "id": anything?}``; blank lines are
+    skipped. ``lines`` are read one at a time (``batchinput.read_lines`` reads a stream so) and
+    each answer is passed to ``write`` as soon as it is known (without ``write`` they are
+    returned joined): a bad line is exit 2 naming ``WHERE:LINE`` after the answers of the lines
+    before it. Exit 0 when every answer is yes, 1 otherwise. An answer line is ``can-i --format
+    json``'s object, after ``id`` exactly as given; every line is JSON (batchinput).
     """
     analyzer = analyzer_of(source, kubernetes_version)
-    questions: list[tuple[int, dict[str, Any]]] = []
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            questions.append((number, _question(line, f"{where}:{number}")))
     out: list[str] = []
+    emit = write or out.append
     all_yes = True
-    for number, q in questions:
+    for number, raw in enumerate(lines, 1):
+        data = as_bytes(raw)
+        if is_blank(data):
+            continue
+        at = f"{where}:{number}"
+        q = _question(parse_line(data, at), at)
         try:
             answer = analyzer.can_i(q["as"], q["verb"], q["resource"], q.get("namespace"), name=q.get("name"),
-                                    groups=q.get("asGroups") or (), context=as_context(q["context"]))  # fmt: skip
+                                    groups=q.get("asGroups") or (), context=q["context"])  # fmt: skip
         except EksAccessError as err:
-            raise UsageError(f"{where}:{number}: {err}") from None
+            raise UsageError(f"{at}: {err}") from None
         all_yes = all_yes and answer.allowed
-        doc = answer_json(answer)
-        if "id" in q:
-            doc = {"id": q["id"], **doc}
-        out.append(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+        emit(dumps_line({"id": q["id"]} if "id" in q else {}, answer_json(answer)))
     return (0 if all_yes else 1), "\n".join(out)
 
 
-def _question(line: str, where: str) -> dict[str, Any]:
-    try:
-        q = json.loads(line)
-    except ValueError as err:
-        raise UsageError(f"{where}: not a JSON object ({err})") from None
+def _question(q: Any, where: str) -> dict[str, Any]:
     if not isinstance(q, dict):
-        raise UsageError(f"{where}: expected a JSON object, got {type(q).__name__}")
+        raise UsageError(f"{where}: expected a JSON object, got {json_kind(q)}")
     unknown = sorted(set(q) - _QUESTION_KEYS)
     if unknown:
         raise UsageError(f"{where}: {unknown[0]}: unknown key (keys: {', '.join(sorted(_QUESTION_KEYS))})")

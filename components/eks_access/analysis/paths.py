@@ -16,6 +16,7 @@ from eks_access.authz.iam import Caller, RequestContext, Requirement, assume_rol
 from eks_access.authz.iam.patterns import arn_match, glob_match, plain
 from eks_access.authz.iam.variables import has_variables
 from eks_access.authz.identity import IdentityResolver, KubernetesIdentity, NotMapped
+from eks_access.authz.memo import MEMO_SIZE, BoundedMemo
 from eks_access.model import AccessModel
 from eks_access.model.arns import account_of, canonical_arn, identity_arn, parse_identity
 from eks_access.model.iam import Condition, IamRole
@@ -39,7 +40,7 @@ class IamPaths:
     def __init__(self, model: AccessModel, resolver: IdentityResolver) -> None:
         self.model = model
         self.resolver = resolver
-        self._assumable: dict[tuple[str, object], list[tuple[IamRole, Path]]] = {}
+        self._assumable: BoundedMemo[tuple[str, object], list[tuple[IamRole, Path]]] = BoundedMemo(MEMO_SIZE)
 
     # ------------------------------------------------------------------ mapped roles
     @cached_property
@@ -115,16 +116,16 @@ class IamPaths:
 
     def assumable(self, caller: Caller, context: RequestContext) -> list[tuple[IamRole, Path]]:
         """Mapped roles ``caller`` may assume (maybe conditionally), each with its hops so far."""
-        key = (caller.arn, context.key)
-        if key not in self._assumable:
-            sources = identity_sources(self.model, caller.kind, caller.name)
-            out: list[tuple[IamRole, Path]] = []
-            for role in self.candidates(caller):
-                d = assume_role(self.model, caller, role, context, sources)
-                if d.allowed:
-                    out.append((role, Path(tuple(assume_hops(caller.name, d)), None, requirement=d.requirement)))
-            self._assumable[key] = out
-        return self._assumable[key]
+        return self._assumable.get((caller.arn, context.key), lambda: self._assumable_now(caller, context))
+
+    def _assumable_now(self, caller: Caller, context: RequestContext) -> list[tuple[IamRole, Path]]:
+        sources = identity_sources(self.model, caller.kind, caller.name)
+        out: list[tuple[IamRole, Path]] = []
+        for role in self.candidates(caller):
+            d = assume_role(self.model, caller, role, context, sources)
+            if d.allowed:
+                out.append((role, Path(tuple(assume_hops(caller.name, d)), None, requirement=d.requirement)))
+        return out
 
     def failure(self, caller: Caller, role: IamRole, context: RequestContext) -> str:
         return assume_role(self.model, caller, role, context).reason

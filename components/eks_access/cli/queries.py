@@ -12,12 +12,15 @@ import argparse
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from eks_access.errors import UsageError
 
+if TYPE_CHECKING:
+    from eks_access.analysis.batchinput import LineSource
+
 QUERY_COMMANDS = ("can-i", "who-can", "matrix", "diagram")
-MAX_BATCH_BYTES = 64 * 1024 * 1024
+STDIN = "<stdin>"
 
 
 def add_query_commands(sub: Any, common: argparse.ArgumentParser, fmt: argparse.ArgumentParser) -> None:
@@ -37,7 +40,10 @@ def add_query_commands(sub: Any, common: argparse.ArgumentParser, fmt: argparse.
     p.add_argument("--as", dest="principal", help="IAM ARN, user:NAME, group:NAME or serviceaccount:NS:NAME")
     p.add_argument("--as-group", dest="groups", action="append", default=[], metavar="GROUP",
                    help="a Kubernetes group of the --as subject (repeatable)")  # fmt: skip
-    p.add_argument("--batch", metavar="FILE", help="JSON lines of questions ('-' for stdin); prints JSON lines of answers")
+    p.add_argument("--batch", metavar="FILE",
+                   help="JSON lines of questions ('-' for stdin, read the same way); prints each JSON answer line as its "
+                        "question is read. Each line must be one JSON object in UTF-8 (RFC 8259); a bad line stops the "
+                        "run with exit 2 naming FILE:LINE, after the answers already printed")  # fmt: skip
     p = sub.add_parser("who-can", parents=[common, fmt, version, context],
                        help="every principal allowed VERB on RESOURCE, with its chain")  # fmt: skip
     p.add_argument("verb")
@@ -87,7 +93,7 @@ def _can_i(args: argparse.Namespace, analyzer: Any) -> tuple[int, str]:
             raise UsageError(f"--batch: {given[0]} belongs in the questions of the batch file, not on the command line")
         if args.format != "text":
             raise UsageError("--batch: answers are always JSON lines; drop --format")
-        return commands.can_i_batch(analyzer, _batch_lines(args.batch), args.batch)
+        return _can_i_batch(analyzer, args.batch)
     for flag, value in (("VERB", args.verb), ("RESOURCE", args.resource), ("--as", args.principal)):
         if not value:
             raise UsageError(f"can-i: {flag} is required (or --batch FILE)")
@@ -95,16 +101,47 @@ def _can_i(args: argparse.Namespace, analyzer: Any) -> tuple[int, str]:
                           name=args.name, groups=args.groups, context=args.context)  # fmt: skip
 
 
-def _batch_lines(name: str) -> list[str]:
-    if name == "-":
-        return sys.stdin.read(MAX_BATCH_BYTES + 1).splitlines()
-    from eks_access.safeio import FileReadError, read_regular_file
+def _can_i_batch(analyzer: Any, name: str) -> tuple[int, str]:
+    """Answers are written (and flushed) one by one as questions are read, from a file or stdin
+    alike: no total size limit, one line at most ``MAX_LINE_BYTES``; a bad line stops the run
+    with exit 2 after the answers of the lines before it."""
+    from eks_access.analysis import commands
+    from eks_access.analysis.batchinput import read_lines
+    from eks_access.safeio import FileReadError, open_stream
 
+    sys.stdout.flush()  # answers go to the binary layer below it
+    if name == "-":
+        if sys.stdin is None:
+            raise UsageError("--batch: -: stdin is closed")
+        return commands.can_i_batch(analyzer, read_lines(_bytes_of(sys.stdin), STDIN), STDIN, write=_write_line)
     try:
-        data = read_regular_file(Path(name), MAX_BATCH_BYTES)
+        stream = open_stream(Path(name))
     except FileReadError as err:
         raise UsageError(f"--batch: {name}: {err}") from None
-    try:
-        return data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        raise UsageError(f"--batch: {name}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    with stream:
+        return commands.can_i_batch(analyzer, read_lines(stream, name), name, write=_write_line)
+
+
+def _bytes_of(stream: TextIO) -> LineSource:
+    """The bytes below a text stream; a library caller's StringIO has none, so its text is read."""
+    buffer: BinaryIO | None = getattr(stream, "buffer", None)
+    return buffer if buffer is not None else _TextLines(stream)
+
+
+class _TextLines:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def readline(self, size: int = -1, /) -> bytes:  # ``size`` characters: at least as many bytes
+        return self.stream.readline(size).encode("utf-8", "surrogatepass")
+
+
+def _write_line(line: str) -> None:
+    """One answer, in UTF-8 (RFC 8259 section 8.1) whatever the locale, flushed at once."""
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a library caller's StringIO: text is all it takes
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        return
+    out.write(line.encode("utf-8") + b"\n")
+    out.flush()

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from eks_access.authz.memo import MEMO_SIZE, BoundedMemo
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.authz.rbac.builtin import builtin_rbac, is_builtin
 from eks_access.authz.rbac.rules import rule_allows
@@ -125,7 +126,7 @@ class RbacPolicy:
                     self._cluster_index[key].append((s, b))
                 else:
                     self._namespace_index[(b.namespace or "", key)].append((s, b))
-        self._allows: dict[tuple[int, Attributes], PolicyRule | None] = {}
+        self._allows: BoundedMemo[tuple[int, Attributes], PolicyRule | None] = BoundedMemo(MEMO_SIZE)
 
     # ------------------------------------------------------------------ aggregation
     def _aggregate(self) -> None:
@@ -176,10 +177,7 @@ class RbacPolicy:
         return self.cluster_roles.get(key[1]) if not key[0] else self.roles.get(key)
 
     def matching_rule(self, role: EffectiveRole, attrs: Attributes) -> PolicyRule | None:
-        key = (id(role), attrs)
-        if key not in self._allows:
-            self._allows[key] = next((r for r in role.rules if rule_allows(r, attrs)), None)
-        return self._allows[key]
+        return self._allows.get((id(role), attrs), lambda: next((r for r in role.rules if rule_allows(r, attrs)), None))
 
     def held(self, user: str, groups: Sequence[str], namespace: str) -> list[tuple[Subject, RbacBinding]]:
         """Every binding that applies to the identity for requests in ``namespace`` ("" = none)."""
