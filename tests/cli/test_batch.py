@@ -103,13 +103,14 @@ def test_lines_split_only_on_newline_and_output_lines_stay_one_line(
         dev_plan_resources: list[dict[str, Any]], source: str) -> None:  # fmt: skip
     """U+2028, U+2029 and U+0085 are text inside a JSON string (RFC 8259 section 7); the answer
     escapes them so that no line splitter breaks it; CRLF ends a line like LF."""
-    ids = ["a\u2028b", "c\u0085d", "e\u2029f"]
+    ids = ["a\u2028b", "c\u0085d", "e\u2029f", "g\u202eh"]
     data = b"".join(json.dumps({"id": i, **YES}, ensure_ascii=False).encode() + b"\r\n" for i in ids)
     code, out, err, _where = run_batch(capsys, monkeypatch, tmp_path, plan_file, data, source)
     lines = out.split("\n")
-    assert (code, err, lines[-1], len(lines)) == (0, "", "", 4)
-    assert [a[: a.index(",")] for a in lines[:3]] == ['{"id":"a\\u2028b"', '{"id":"c\\u0085d"', '{"id":"e\\u2029f"']
-    assert [json.loads(a) for a in lines[:3]] == [{"id": i, **answer_of(dev_plan_resources, YES)} for i in ids]
+    assert (code, err, lines[-1], len(lines)) == (0, "", "", 5)
+    assert [a[: a.index(",")] for a in lines[:4]] == [
+        '{"id":"a\\u2028b"', '{"id":"c\\u0085d"', '{"id":"e\\u2029f"', '{"id":"g\\u202eh"']  # a bidi override too
+    assert [json.loads(a) for a in lines[:4]] == [{"id": i, **answer_of(dev_plan_resources, YES)} for i in ids]
 
 
 @SOURCES

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 from eks_access.errors import UsageError
+from eks_access.escape.json import escape_hidden
 from eks_access.safeio import nesting_exceeds
 
 MAX_LINE_BYTES = 1024 * 1024
@@ -37,9 +38,6 @@ MAX_DEPTH = 64
 _WHITESPACE = b" \t\r\n"  # RFC 8259 section 2: the only insignificant whitespace
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# Characters some line splitters break on (str.splitlines, JavaScript before ES2019) that JSON
-# lets a string hold raw; an answer line escapes them, so it stays one line for every reader.
-_LINE_BREAKERS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 class JsonNumber:
@@ -133,7 +131,9 @@ def dumps_line(echo: Mapping[str, Any], doc: Mapping[str, Any]) -> str:
     body = _scalar(doc)
     if head:
         body = "{" + head + ("," + body[1:] if len(body) > 2 else "}")
-    return body.translate(_LINE_BREAKERS)
+    # Characters some line splitters break on (str.splitlines, JavaScript before ES2019) and the
+    # other invisible ones (bidi overrides) are escaped, so an answer stays one visible line.
+    return escape_hidden(body)
 
 
 def _dumps(value: Any) -> str:

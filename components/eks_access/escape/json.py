@@ -24,7 +24,11 @@ def _u(char: str) -> str:
 
 
 def dumps(obj: Any, *, indent: int | None = None, separators: tuple[str, str] | None = None) -> str:
-    text = json.dumps(obj, indent=indent, separators=separators, ensure_ascii=False)
+    return escape_hidden(json.dumps(obj, indent=indent, separators=separators, ensure_ascii=False))
+
+
+def escape_hidden(text: str) -> str:
+    """JSON text with every invisible or line-breaking character (U+0085, U+2028, U+202E...) as a ``\\u`` escape."""
     if text.isascii():
         return text
     return "".join(_u(c) if c > "~" and hidden(c) else c for c in text)
