@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -66,11 +67,12 @@ def test_plan_replaces_its_own_previous_plan_atomically(tmp_path: Path) -> None:
     write_plan(RECORDS, {}, out)
     first = os.readlink(out)
     assert out.is_symlink() and (out / MARKER).is_file()
-    assert json.loads((out / MARKER).read_text()) == {"tool": "eks-access", "format": 1}
+    recorded = {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in ("plan.json", "outputs.json", "manifests/02-role-web.reader.yaml")}
+    assert json.loads((out / MARKER).read_text()) == {"tool": "eks-access", "format": 2, "files": recorded}
     write_plan(RECORDS, {"x": 1}, out)
     assert os.readlink(out) != first
     assert not (tmp_path / first).exists()  # the old version is gone once the new one is in place
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".plan.lock", os.readlink(out), "plan"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([os.readlink(out), "plan"])
 
 
 def test_empty_directory_is_accepted(tmp_path: Path) -> None:
@@ -95,7 +97,7 @@ def test_a_plan_directory_of_release_0_1_is_adopted_and_replaced_whole(tmp_path:
     write_plan(RECORDS, {}, out)
     assert out.is_symlink() and (out / MARKER).is_file()
     assert json.loads((out / "plan.json").read_text())[0]["name"] == "r"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".plan.lock", os.readlink(out), "plan"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([os.readlink(out), "plan"])
 
 
 @pytest.mark.parametrize(
