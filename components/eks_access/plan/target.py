@@ -25,6 +25,7 @@ from eks_access.plan.ownership import MARKER, first_foreign, is_plan, recorded
 #: tempfile.mkdtemp's random part: 8 of ``[a-z0-9_]`` (CPython Lib/tempfile.py, _RandomNameSequence).
 _RANDOM = r"[a-z0-9_]{8}"
 _GLOB = "*?["
+_SHOWN_MAX = 300
 #: ``.`` + DIR + ``.plan-`` + 8 random characters must fit NAME_MAX.
 NAME_MAX_BYTES = FILE_NAME_MAX_BYTES - len("..plan-") - 8
 
@@ -50,24 +51,30 @@ def os_errors(out: Path) -> Iterator[None]:
         yield
     except OSError as err:
         code = err.errno or errno.EIO
-        where = shown(out, err.filename)
+        where = shown(out, err.filename2 or err.filename)  # rename(2), symlink(2): the path being made
         raise OutputError(f"--out: cannot write the plan: {where}: {os.strerror(code)} ({errno.errorcode.get(code, code)})") from None
 
 
 def shown(out: Path, path: str | bytes | os.PathLike[str] | None = None) -> str:
     """``path`` as the user would write it: under DIR's parent, relative to ``--out`` as given,
-    with our staging sibling's name shown as DIR; elsewhere relative to the working directory."""
+    with our staging sibling's name shown as DIR; elsewhere relative to the working directory.
+    A long path keeps its end, which says the most."""
+    text = one_line(_relative(out, path), limit=1 << 20)
+    return text if len(text) <= _SHOWN_MAX else "..." + text[3 - _SHOWN_MAX:]
+
+
+def _relative(out: Path, path: str | bytes | os.PathLike[str] | None) -> str:
     if path is None:
-        return one_line(str(out))
+        return str(out)
     where, target = Path(os.fsdecode(path)), Path(os.path.abspath(out))
     if where.is_absolute() and where.is_relative_to(target.parent):
         parts = where.relative_to(target.parent).parts
         if parts and own_name(target.name, parts[0]) in ("plan", "link"):
             parts = (target.name, *parts[1:])
-        return one_line(str(Path(out).parent.joinpath(*parts)))
-    with contextlib.suppress(ValueError):
-        return one_line(str(where.relative_to(Path.cwd()))) if where.is_absolute() else one_line(str(where))
-    return one_line(str(where))
+        return str(Path(out).parent.joinpath(*parts))
+    if where.is_absolute() and where.is_relative_to(Path.cwd()):
+        return str(where.relative_to(Path.cwd()))
+    return str(where)
 
 
 def checked_target(out: Path) -> Path:
@@ -76,18 +83,21 @@ def checked_target(out: Path) -> Path:
     if text.strip() == "":
         raise OutputError("--out: empty path; name a directory for the plan, e.g. build/dev")
     if any(c in text for c in _GLOB):
-        raise OutputError(f"--out: {one_line(text)} looks like a shell pattern (*, ? or [); name one directory, e.g. build/dev")
+        raise OutputError(f"--out: {shown(out)} looks like a shell pattern (*, ? or [); name one directory, e.g. build/dev")
     target = Path(os.path.abspath(out))
     cwd = Path.cwd().resolve()
     resolved = target.resolve()
     if resolved == cwd or resolved in cwd.parents or target.parent == target:
-        raise OutputError(f"--out: {one_line(text)} is the working directory or one of its parents; refusing to write a plan there")
+        raise OutputError(f"--out: {shown(out)} is the working directory or one of its parents; refusing to write a plan there")
     if target.name in ("", ".", ".."):
-        raise OutputError(f"--out: {one_line(text)} does not name a directory of its own")
+        raise OutputError(f"--out: {shown(out)} does not name a directory of its own")
+    longest = max(target.parts, key=lambda part: len(os.fsencode(part)))
+    if len(os.fsencode(longest)) > FILE_NAME_MAX_BYTES:
+        raise OutputError(f"--out: {shown(out)}: a name in it is {len(os.fsencode(longest))} bytes, over the {FILE_NAME_MAX_BYTES}-byte limit of a file name")
     if len(os.fsencode(target.name)) > NAME_MAX_BYTES:
-        raise OutputError(f"--out: {one_line(text)}: the name is {len(os.fsencode(target.name))} bytes; at most {NAME_MAX_BYTES} leave room for the .NAME.plan-XXXXXXXX directory beside it")
+        raise OutputError(f"--out: {shown(out)}: the name is {len(os.fsencode(target.name))} bytes; at most {NAME_MAX_BYTES} leave room for the .NAME.plan-XXXXXXXX directory beside it")
     if _bookkeeping(target.name):
-        raise OutputError(f"--out: {one_line(text)} is named like eks-access's own bookkeeping beside a plan; choose another name")
+        raise OutputError(f"--out: {shown(out)} is named like eks-access's own bookkeeping beside a plan; choose another name")
     _check_not_inside_a_plan(target, out)
     return target
 
@@ -95,8 +105,17 @@ def checked_target(out: Path) -> Path:
 def _check_not_inside_a_plan(target: Path, out: Path) -> None:
     ancestors = [*target.parents, *Path(os.path.realpath(target.parent)).parents, Path(os.path.realpath(target.parent))]
     for folder in ancestors:
-        if (folder / MARKER).is_file() or re.fullmatch(rf"\..+\.plan-{_RANDOM}", folder.name):
+        if _exists(folder / MARKER) or re.fullmatch(rf"\..+\.plan-{_RANDOM}", folder.name):
             raise OutputError(f"--out: {shown(out)} is inside the eks-access plan {shown(out, folder)}; a plan directory holds only what eks-access wrote there")
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` is a file; a path that cannot be looked at (too long for PATH_MAX, not
+    searchable) holds no plan we could write into either: the write itself reports the error."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def link_version(target: Path) -> Path | None:
@@ -125,6 +144,8 @@ def check_replaceable(target: Path, out: Path) -> None:
     if is_plan(target):
         return _check_only_ours(target, out)
     for entry in sorted(target.iterdir()):
+        if _bookkeeping(entry.name):
+            continue  # a plan's own sibling: the plan is named by its link
         if link_version(entry) is not None or (entry.is_dir() and not entry.is_symlink() and is_plan(entry)):
             raise OutputError(f"--out: {shown(out)} holds the eks-access plan {shown(out, entry)}; choose a directory that holds no plan")
     raise OutputError(f"--out: {shown(out)} holds files that are not an eks-access plan; refusing to overwrite them (choose an empty or new directory)")
@@ -134,7 +155,7 @@ def _check_only_ours(version: Path, out: Path) -> None:
     problem = first_foreign(version, recorded(version))
     if problem is not None:
         relative, why = problem
-        raise OutputError(f"--out: {one_line(str(Path(out) / relative))} {why}")
+        raise OutputError(f"--out: {shown(out, Path(out) / relative)} {why}")
 
 
 @contextlib.contextmanager
