@@ -197,12 +197,13 @@ def _raising(code: int) -> Callable[..., Any]:
         ("write", errno.EFBIG, "dev/plan.json: File too large (EFBIG)"),
         ("write", errno.EIO, "dev/plan.json: Input/output error (EIO)"),
         ("mkdir", errno.ENOSPC, "dev: No space left on device (ENOSPC)"),
+        ("mkdir", errno.EACCES, "dev: Permission denied (EACCES)"),
         ("open", errno.EACCES, ".dev.lock: Permission denied (EACCES)"),
         ("symlink", errno.EROFS, "dev: Read-only file system (EROFS)"),
         ("replace", errno.EROFS, "dev: Read-only file system (EROFS)"),
         ("replace", errno.EACCES, "dev: Permission denied (EACCES)"),
     ],
-    ids=["write-ENOSPC", "write-EFBIG", "write-EIO", "mkdir-ENOSPC", "open-EACCES", "symlink-EROFS", "replace-EROFS", "replace-EACCES"],
+    ids=["write-ENOSPC", "write-EFBIG", "write-EIO", "mkdir-ENOSPC", "mkdir-EACCES", "open-EACCES", "symlink-EROFS", "replace-EROFS", "replace-EACCES"],
 )
 @pytest.mark.parametrize("previous", [True, False], ids=["over-a-plan", "first-plan"])
 def test_every_os_error_is_one_line_and_leaves_no_litter(
@@ -217,7 +218,7 @@ def test_every_os_error_is_one_line_and_leaves_no_litter(
         write_plan(RECORDS, {"new": 1}, out)
     monkeypatch.undo()
     first_made = function == "mkdir" and not previous  # the first directory made is then build/ itself
-    expected = f"{tmp_path}/build: No space left on device (ENOSPC)" if first_made else f"{tmp_path}/build/{where}"
+    expected = f"{tmp_path}/build{where.removeprefix('dev')}" if first_made else f"{tmp_path}/build/{where}"
     assert str(info.value) == f"--out: cannot write the plan: {expected}"
     assert tree(tmp_path) == before  # the previous plan whole, no .lock, no staging, no build/ we made
 
@@ -244,18 +245,29 @@ def test_a_file_over_rlimit_fsize_is_one_line_efbig(project: Path, previous: boo
     assert tree(project) == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions (chmod 0555 has no effect)")
-def test_a_read_only_directory_is_one_line_eacces(project: Path) -> None:
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions (chmod has no effect)")
+@pytest.mark.parametrize(
+    ("out", "locked", "where"),
+    [("ro/dev", "ro", "ro/.dev.lock"), ("ro/sub/dev", "ro", "ro/sub"), ("ro/dev", "ro/dev", "ro/dev")],
+    ids=["read-only-parent", "read-only-grandparent", "unreadable-0.1-plan"],
+)
+def test_permission_denied_is_one_line_eacces(project: Path, capsys: pytest.CaptureFixture[str], out: str, locked: str, where: str) -> None:
     (project / "ro").mkdir()
-    write_plan(RECORDS, {}, project / "ro" / "dev")
-    (project / "ro").chmod(0o555)
+    if locked == "ro/dev":
+        (project / "ro" / "dev" / "manifests").mkdir(parents=True)
+        (project / "ro" / "dev" / "iam").mkdir()
+        (project / "ro" / "dev" / "plan.json").write_text("[]\n")
+        (project / "ro" / "dev" / "outputs.json").write_text("{}\n")
+    else:
+        write_plan(RECORDS, {}, project / "ro" / "dev")
+    before = tree(project)
+    (project / locked).chmod(0o555 if locked == "ro" else 0)
     try:
-        before = tree(project)
-        done = _cli(project, "--out", "ro/dev")
-        assert (done.returncode, done.stderr) == (2, "eks-access: error: --out: cannot write the plan: ro/.dev.lock: Permission denied (EACCES)\n")
-        assert tree(project) == before
+        err = cli_error(["plan", "--out", out], capsys)
     finally:
-        (project / "ro").chmod(0o755)
+        (project / locked).chmod(0o755)
+    assert err == f"eks-access: error: --out: cannot write the plan: {where}: Permission denied (EACCES)\n"
+    assert tree(project) == before
 
 
 # --- kill -9 at every stage of the write ----------------------------------------------------
