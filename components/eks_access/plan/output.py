@@ -157,9 +157,14 @@ def _sweep_leftovers(target: Path) -> None:
 
 
 def _is_leftover(entry: Path) -> bool:
-    if entry.is_symlink() or not entry.is_dir() or entry.lstat().st_uid != os.geteuid():
+    """Ours to remove: a real directory of our user holding plan files only (one we cannot read
+    is not provably ours, and stays)."""
+    try:
+        if entry.is_symlink() or not entry.is_dir() or entry.lstat().st_uid != os.geteuid():
+            return False
+        return first_foreign(entry, recorded(entry)) is None
+    except OSError:
         return False
-    return first_foreign(entry, recorded(entry)) is None
 
 
 def _stage(name: str) -> None:
