@@ -175,8 +175,10 @@ def test_signal_during_plan_exits_with_one_line_and_no_stray_files(project: Path
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
     proc.send_signal(signum)
-    _, err = proc.communicate(timeout=120)
-    if proc.returncode == 0:  # finished before the signal: nothing to assert about interruption
+    printed, err = proc.communicate(timeout=120)
+    # Finished before the signal: nothing to assert about interruption. That includes a signal
+    # that lands after main() returned (its handlers restored) while the interpreter shuts down.
+    if proc.returncode == 0 or (proc.returncode == -signum and err == "" and "\nWrote " in printed):
         return
     assert (proc.returncode, err) == (code, line)
     assert not out.exists()
