@@ -320,3 +320,14 @@ def test_kill_9_while_adopting_a_0_1_plan_then_the_next_run_leaves_one_whole_pla
     assert (again.returncode, again.stderr) == (0, "")
     assert plan_files(build / "dev") == dev_plan
     assert sorted(p.name for p in build.iterdir()) == sorted([os.readlink(build / "dev"), "dev"])
+
+
+def test_concurrent_processes_wait_for_each_other_and_leave_one_plan_and_no_lock(tmp_path: Path) -> None:
+    """The lock file is unlinked at the end of each run: a run that waited on the unlinked file
+    must start over on the new one, so no two runs ever write at once."""
+    script = (f"import sys; from eks_access.plan.output import write_plan; records = {RECORDS!r}\n"
+              "for i in range(10): write_plan(records, {'run': sys.argv[1], 'i': i}, __import__('pathlib').Path('dev'))")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(n)], cwd=tmp_path, stderr=subprocess.PIPE, text=True) for n in range(6)]
+    assert [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs] == [(0, "")] * 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([os.readlink(tmp_path / "dev"), "dev"])
+    assert json.loads((tmp_path / "dev" / "outputs.json").read_text())["i"] == 9
