@@ -331,3 +331,20 @@ def test_concurrent_processes_wait_for_each_other_and_leave_one_plan_and_no_lock
     assert [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs] == [(0, "")] * 6
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([os.readlink(tmp_path / "dev"), "dev"])
     assert json.loads((tmp_path / "dev" / "outputs.json").read_text())["i"] == 9
+
+
+@pytest.mark.parametrize("legacy", [True, False], ids=["0.1-plan", "empty-directory"])
+def test_a_failed_swap_puts_a_real_directory_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, legacy: bool) -> None:
+    out = tmp_path / "dev"
+    out.mkdir()
+    if legacy:
+        (out / "manifests").mkdir()
+        (out / "iam").mkdir()
+        (out / "plan.json").write_text("[]\n")
+        (out / "outputs.json").write_text("{}\n")
+    before = tree(tmp_path)
+    monkeypatch.setattr(os, "replace", _raising(errno.EROFS))
+    with pytest.raises(OutputError, match=r"dev: Read-only file system \(EROFS\)$"):
+        write_plan(RECORDS, {}, out)
+    monkeypatch.undo()
+    assert tree(tmp_path) == before

@@ -78,12 +78,12 @@ def _swap_in(target: Path, files: Mapping[str, bytes]) -> Path | None:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.plan-", dir=target.parent))
     _stage("staging")
     link = staging.with_name(staging.name.replace(".plan-", ".link-", 1))
-    previous, adopted = link_version(target), None
+    previous, real_dir, adopted = link_version(target), target.is_dir() and not target.is_symlink(), None
     try:
         _fill(staging, files)
         os.symlink(staging.name, link)
         _stage("linked")
-        if target.is_dir() and not target.is_symlink():
+        if real_dir:
             previous = adopted = _adopt(target)
         os.replace(link, target)  # the atomic step
         _stage("swapped")
@@ -91,9 +91,9 @@ def _swap_in(target: Path, files: Mapping[str, bytes]) -> Path | None:
         with contextlib.suppress(OSError):
             link.unlink()
         shutil.rmtree(staging, ignore_errors=True)
-        if adopted is not None:
-            with contextlib.suppress(OSError):
-                adopted.rename(target)
+        with contextlib.suppress(OSError):  # DIR as it was: the real directory moved back, or remade empty
+            if real_dir and not os.path.lexists(target):
+                adopted.rename(target) if adopted is not None else target.mkdir()
         raise
     return previous if previous is not None and previous.is_dir() and not previous.is_symlink() else None
 
