@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -66,11 +67,12 @@ def test_plan_replaces_its_own_previous_plan_atomically(tmp_path: Path) -> None:
     write_plan(RECORDS, {}, out)
     first = os.readlink(out)
     assert out.is_symlink() and (out / MARKER).is_file()
-    assert json.loads((out / MARKER).read_text()) == {"tool": "eks-access", "format": 1}
+    recorded = {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in ("plan.json", "outputs.json", "manifests/02-role-web.reader.yaml")}
+    assert json.loads((out / MARKER).read_text()) == {"tool": "eks-access", "format": 2, "files": recorded}
     write_plan(RECORDS, {"x": 1}, out)
     assert os.readlink(out) != first
     assert not (tmp_path / first).exists()  # the old version is gone once the new one is in place
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".plan.lock", os.readlink(out), "plan"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([os.readlink(out), "plan"])
 
 
 def test_empty_directory_is_accepted(tmp_path: Path) -> None:
@@ -95,7 +97,7 @@ def test_a_plan_directory_of_release_0_1_is_adopted_and_replaced_whole(tmp_path:
     write_plan(RECORDS, {}, out)
     assert out.is_symlink() and (out / MARKER).is_file()
     assert json.loads((out / "plan.json").read_text())[0]["name"] == "r"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".plan.lock", os.readlink(out), "plan"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([os.readlink(out), "plan"])
 
 
 @pytest.mark.parametrize(
@@ -189,8 +191,10 @@ def test_signal_during_plan_exits_with_one_line_and_no_stray_files(project: Path
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_until_catching_sigterm(proc)
     proc.send_signal(signum)
-    _, err = proc.communicate(timeout=120)
-    if proc.returncode == 0:  # finished before the signal: nothing to assert about interruption
+    printed, err = proc.communicate(timeout=120)
+    # Finished before the signal: nothing to assert about interruption. That includes a signal
+    # that lands after main() returned (its handlers restored) while the interpreter shuts down.
+    if proc.returncode == 0 or (proc.returncode == -signum and err == "" and "\nWrote " in printed):
         return
     assert (proc.returncode, err) == (code, line)
     assert not out.exists()

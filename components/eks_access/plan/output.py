@@ -1,82 +1,176 @@
 """Writing a plan directory without ever losing a user's data.
 
 ``plan --out DIR`` writes only into a directory that is absent, empty, or a plan this tool made
-(marked by :data:`MARKER`, which records the format version). Anything else (the working
-directory, ``--out .``, ``--out ''``, a directory holding other files, a regular file, a symlink
-we did not make) is refused before anything is written.
+(:mod:`eks_access.plan.target` decides; :mod:`eks_access.plan.ownership` knows what a plan holds).
+Anything else is refused before anything is written.
 
-The swap is atomic: DIR is a symlink to a sibling directory ``.DIR.plan-XXXX`` holding one
+The swap is atomic: DIR is a symlink to a sibling directory ``.DIR.plan-XXXXXXXX`` holding one
 complete plan. A new plan is written into a new sibling, a new symlink is made beside DIR, and
 ``rename(2)`` puts it in DIR's place: at every instant DIR is the old plan or the new one, whole
 (rename replaces the old link atomically; POSIX rename(2)). Only then is the old sibling removed.
-A failing or interrupted run removes its own sibling and leaves DIR untouched.
+A failing or interrupted run removes its own sibling and leaves DIR untouched; any ``OSError``
+(a full or read-only disk, a name too long, a file over RLIMIT_FSIZE) is one :class:`OutputError`.
 
-Concurrent runs on one DIR wait for each other: an exclusive ``fcntl.flock`` on ``.DIR.lock``
-beside DIR. Waiting (not refusing) because two runs of ``make plan`` from two terminals are a
-normal thing to do, and each finishes with a complete plan; the lock is released by the kernel
-when a process dies, so a killed run never blocks the next.
+Concurrent runs on one DIR wait for each other (:mod:`eks_access.plan.lock`). Holding that lock
+also proves that any other ``.DIR.plan-XXXXXXXX`` beside DIR is a leftover of a run that was
+killed outright (SIGKILL, a crash): it is removed when it holds nothing but plan files.
+
+``EKS_ACCESS_TEST_KILL_AT=<stage>`` (a test hook, tests/plan/test_output_safety.py) makes the
+process SIGKILL itself at that named stage of the write, as ``kill -9`` or a crash would.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import math
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from eks_access.errors import UsageError, one_line
+from eks_access.errors import one_line
 from eks_access.plan.files import Record, iam_documents, manifests
+from eks_access.plan.lock import locked
+from eks_access.plan.ownership import MARKER, first_foreign, marker_bytes, recorded
+from eks_access.plan.target import (
+    OutputError,
+    check_replaceable,
+    checked_target,
+    link_version,
+    os_errors,
+    own_name,
+    parents_made,
+)
 
-MARKER = ".eks-access-plan"
-FORMAT_VERSION = 1
-_PLAN_FILES = {MARKER, "plan.json", "outputs.json", "manifests", "iam"}
-#: What eks-access 0.1 wrote into DIR, without a marker: adopted so `make plan` keeps working after
-#: an upgrade, but only when every entry is exactly what 0.1 made (manifests/*.yaml, iam/*.json).
-_LEGACY_PLAN_FILES = frozenset({"plan.json", "outputs.json", "manifests", "iam"})
+__all__ = ["MARKER", "OutputError", "check_output_dir", "write_plan"]
 
-
-class OutputError(UsageError):
-    """``--out`` names a place we must not write, or the plan cannot be written as JSON."""
+KILL_AT = "EKS_ACCESS_TEST_KILL_AT"
 
 
 def write_plan(records: Sequence[Record], exports: Mapping[str, Any], out: Path) -> None:
     """Write the plan to ``out`` atomically, refusing any ``out`` that holds data not ours."""
     serialized = _serialize(records, exports)
-    target = _checked_target(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(target):
-        _check_replaceable(target)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.plan-", dir=target.parent))
-        link = staging.with_name(staging.name.replace(".plan-", ".link-", 1))
-        try:
-            _fill(staging, serialized)
-            os.symlink(staging.name, link)
-            previous = _previous_version(target)
-            if target.is_dir() and not target.is_symlink():
-                target.rmdir() if not any(target.iterdir()) else _adopt(target)
-            os.replace(link, target)  # the atomic step
-        except BaseException:
-            with contextlib.suppress(OSError):
-                link.unlink()
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        if previous is not None and previous != staging:
-            shutil.rmtree(previous, ignore_errors=True)
-        _sweep_stale(target, keep=staging)
+    with os_errors(out):
+        target = checked_target(out)
+        with parents_made(target.parent), locked(target, _stage):
+            check_replaceable(target, out)
+            _sweep_leftovers(target)
+            previous = _swap_in(target, serialized)
+            if previous is not None:
+                _remove_version(previous)
+            _stage("removed")
 
 
 def check_output_dir(out: Path) -> None:
     """Refuse a bad ``--out`` before any work is done (checked again under the lock)."""
-    _check_replaceable(_checked_target(out))
+    with os_errors(out):
+        check_replaceable(checked_target(out), out)
+
+
+def _swap_in(target: Path, files: Mapping[str, bytes]) -> Path | None:
+    """Put a new version in DIR's place; the previous version (now unused), or None."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.plan-", dir=target.parent))
+    _stage("staging")
+    link = staging.with_name(staging.name.replace(".plan-", ".link-", 1))
+    previous, real_dir, adopted = link_version(target), target.is_dir() and not target.is_symlink(), None
+    try:
+        _fill(staging, files)
+        os.symlink(staging.name, link)
+        _stage("linked")
+        if real_dir:
+            previous = adopted = _adopt(target)
+        os.replace(link, target)  # the atomic step
+        _stage("swapped")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            link.unlink()
+        shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):  # DIR as it was: the real directory moved back, or remade empty
+            if real_dir and not os.path.lexists(target):
+                adopted.rename(target) if adopted is not None else target.mkdir()
+        raise
+    return previous if previous is not None and previous.is_dir() and not previous.is_symlink() else None
+
+
+def _adopt(target: Path) -> Path | None:
+    """A real directory: empty (removed) or one of our plans (made by hand or an older release,
+    moved aside so the symlink can take its place). DIR is briefly absent here, on migration only."""
+    if not any(target.iterdir()):
+        target.rmdir()
+        return None
+    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.plan-", dir=target.parent))
+    aside.rmdir()
+    target.rename(aside)
+    _stage("adopted")
+    return aside
+
+
+def _fill(staging: Path, files: Mapping[str, bytes]) -> None:
+    """Every file, then the marker that records them, last: a marker means a complete plan."""
+    (staging / "manifests").mkdir()
+    (staging / "iam").mkdir()
+    for name, data in files.items():
+        _write_new(staging / name, data)
+        _stage("filling")
+    _write_new(staging / MARKER, marker_bytes(files))
+    os.chmod(staging, 0o755)
+    _stage("filled")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as err:
+        err.filename = err.filename or str(path)  # write(2) errors name no file; ENOSPC, EFBIG should
+        raise
+    finally:
+        os.close(fd)
+
+
+def _remove_version(version: Path) -> None:
+    """The marker first, so a run killed half-way leaves no complete-looking plan behind."""
+    with contextlib.suppress(OSError):
+        (version / MARKER).unlink()
+    _stage("removing")
+    shutil.rmtree(version, ignore_errors=True)
+
+
+def _sweep_leftovers(target: Path) -> None:
+    """Versions and links of runs killed outright: ours by exact name, owner and content.
+    Only called under the lock, so no live run is still writing them."""
+    current = link_version(target)
+    for entry in sorted(target.parent.iterdir()):
+        kind = own_name(target.name, entry.name)
+        if kind == "link" and entry.is_symlink() and own_name(target.name, os.readlink(entry)) == "plan":
+            entry.unlink()
+        elif kind == "plan" and entry != current and _is_leftover(entry):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _is_leftover(entry: Path) -> bool:
+    """Ours to remove: a real directory of our user holding plan files only (one we cannot read
+    is not provably ours, and stays)."""
+    try:
+        if entry.is_symlink() or not entry.is_dir() or entry.lstat().st_uid != os.geteuid():
+            return False
+        return first_foreign(entry, recorded(entry)) is None
+    except OSError:
+        return False
+
+
+def _stage(name: str) -> None:
+    """The test hook described in the module docstring; nothing happens without the variable."""
+    if os.environ.get(KILL_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _serialize(records: Sequence[Record], exports: Mapping[str, Any]) -> dict[str, bytes]:
@@ -86,7 +180,6 @@ def _serialize(records: Sequence[Record], exports: Mapping[str, Any]) -> dict[st
         if bad is not None:
             raise OutputError(f"{what}: {one_line(bad)} is NaN or infinite, which JSON cannot hold")
     files = {
-        MARKER: json.dumps({"tool": "eks-access", "format": FORMAT_VERSION}).encode() + b"\n",
         "plan.json": _json(list(records), indent=2),
         "outputs.json": _json(_redact(exports), indent=2),
     }
@@ -119,103 +212,3 @@ def _redact(exports: Mapping[str, Any]) -> dict[str, Any]:
     return {k: ("[secret]" if k == "kubeconfig" else v) for k, v in exports.items()}
 
 
-def _checked_target(out: Path) -> Path:
-    text = str(out)
-    if text.strip() == "" or str(out) == "":
-        raise OutputError("--out: empty path; name a directory for the plan, e.g. build/dev")
-    target = Path(os.path.abspath(out))
-    cwd = Path.cwd().resolve()
-    resolved = target.resolve()
-    if resolved == cwd or resolved in cwd.parents or target.parent == target:
-        raise OutputError(f"--out: {one_line(text)} is the working directory or one of its parents; refusing to write a plan there")
-    if target.name in ("", ".", ".."):
-        raise OutputError(f"--out: {one_line(text)} does not name a directory of its own")
-    return target
-
-
-def _check_replaceable(target: Path) -> None:
-    """Absent, empty, or ours: anything else is a user's data and stays untouched."""
-    shown = one_line(str(target))
-    if target.is_symlink():
-        if _previous_version(target) is None:
-            raise OutputError(f"--out: {shown} is a symbolic link eks-access did not make; refusing to replace it")
-        return
-    if not target.exists():
-        return
-    if not target.is_dir():
-        raise OutputError(f"--out: {shown} exists and is not a directory; refusing to replace it")
-    entries = {p.name for p in target.iterdir()}
-    if entries and not _is_legacy_plan(target, entries) and (MARKER not in entries or not entries <= _PLAN_FILES):
-        raise OutputError(f"--out: {shown} holds files that are not an eks-access plan; refusing to overwrite them (choose an empty or new directory)")
-
-
-def _is_legacy_plan(target: Path, entries: set[str]) -> bool:
-    """A plan directory written by eks-access 0.1 (no marker yet), holding nothing else."""
-    if entries != _LEGACY_PLAN_FILES:
-        return False
-    files = [target / "plan.json", target / "outputs.json"]
-    if any(f.is_symlink() or not f.is_file() for f in files):
-        return False
-    for folder, suffix in (("manifests", ".yaml"), ("iam", ".json")):
-        path = target / folder
-        if path.is_symlink() or not path.is_dir():
-            return False
-        if any(c.is_symlink() or not c.is_file() or not c.name.endswith(suffix) for c in path.iterdir()):
-            return False
-    with open(target / "plan.json", "rb") as handle:
-        return handle.read(1) == b"["
-
-
-def _previous_version(target: Path) -> Path | None:
-    """The versioned sibling a DIR symlink of ours points at, or None."""
-    if not target.is_symlink():
-        return None
-    pointed = os.readlink(target)
-    version = target.parent / pointed
-    if "/" in pointed or not pointed.startswith(f".{target.name}.plan-") or not (version / MARKER).is_file():
-        return None
-    return version
-
-
-def _adopt(target: Path) -> None:
-    """A real directory holding one of our plans (made by hand or an older release): move it aside
-    so the symlink can take its place. DIR is briefly absent here, once, on migration only."""
-    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.plan-", dir=target.parent))
-    aside.rmdir()
-    target.rename(aside)
-    (aside / MARKER).touch()  # a 0.1 plan had none: mark it so the sweep below removes it
-
-
-def _fill(staging: Path, files: Mapping[str, bytes]) -> None:
-    (staging / "manifests").mkdir()
-    (staging / "iam").mkdir()
-    for name, data in files.items():
-        with open(staging / name, "xb") as handle:
-            handle.write(data)
-    os.chmod(staging, 0o755)
-
-
-def _sweep_stale(target: Path, keep: Path) -> None:
-    """Siblings left by runs that were killed outright (SIGKILL): ours by name and marker."""
-    for sibling in target.parent.glob(f".{target.name}.plan-*"):
-        if sibling != keep and (sibling / MARKER).is_file() and not sibling.is_symlink():
-            shutil.rmtree(sibling, ignore_errors=True)
-    for link in target.parent.glob(f".{target.name}.link-*"):
-        if link.is_symlink():
-            with contextlib.suppress(OSError):
-                link.unlink()
-
-
-@contextlib.contextmanager
-def _locked(target: Path) -> Iterator[None]:
-    lock_file = target.with_name(f".{target.name}.lock")
-    try:
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    except OSError as err:
-        raise OutputError(f"--out: cannot create the lock file {one_line(str(lock_file))} ({os.strerror(err.errno or errno.EIO)})") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for a concurrent run on the same DIR
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
