@@ -69,12 +69,12 @@ def _assume_changes(base: dict[str, tuple[str, tuple[str, ...]]], head: dict[str
     out: list[IamChange] = []
     for arn, (name, conditions) in head.items():
         if arn not in base:
-            out.append(IamChange(WIDEN, f"role {name}", f"can now assume role {name}{_only_if(conditions)}"))
+            out.append(IamChange(WIDEN, f"sts:AssumeRole on role {name}", f"can now assume role {name}{_only_if(conditions)}"))
             continue
         old = base[arn][1]
-        out += [IamChange(WIDEN, f"role {name}", f"condition dropped on assuming role {name}: {c}") for c in old if c not in conditions]
-        out += [IamChange(NARROW, f"role {name}", f"condition added on assuming role {name}: {c}") for c in conditions if c not in old]
-    out += [IamChange(NARROW, f"role {name}", f"can no longer assume role {name}") for arn, (name, _c) in base.items() if arn not in head]
+        out += [IamChange(WIDEN, f"sts:AssumeRole on role {name}", f"condition dropped on assuming role {name}: {c}") for c in old if c not in conditions]
+        out += [IamChange(NARROW, f"sts:AssumeRole on role {name}", f"condition added on assuming role {name}: {c}") for c in conditions if c not in old]
+    out += [IamChange(NARROW, f"sts:AssumeRole on role {name}", f"can no longer assume role {name}") for arn, (name, _c) in base.items() if arn not in head]
     return out
 
 

@@ -69,7 +69,7 @@ def render_text(diff: AccessDiff) -> str:
     head = f"Access diff {one_line(diff.base)} -> {one_line(diff.head)}: "
     if not diff.principals:
         return head + "no principal gains or loses access"
-    out = [head + f"{gain} principal{_s(gain)} gain access, {lose} lose access"]
+    out = [head + _summary(gain, lose)]
     for (direction, cause), by_lines in grouped(diff).items():
         n = sum(len(lines) for lines in by_lines)
         out += ["", f"{SIGN[direction]} {one_line(cause)}: {n} change{_s(n)} ({'widening' if direction == 'gained' else 'narrowing'})"]
@@ -77,6 +77,12 @@ def render_text(diff: AccessDiff) -> str:
             out += [f"    {one_line(p)}" + (f" ({one_line(via)})" if via else "") for p, via in who]
             out += [f"      {one_line(line)}" for line in lines]
     return "\n".join(out)
+
+
+def _summary(gain: int, lose: int) -> str:
+    """``2 principals gain access, 1 loses access``."""
+    return (f"{gain} principal{_s(gain)} gain{'s' if gain == 1 else ''} access, "
+            f"{lose} lose{'s' if lose == 1 else ''} access")  # fmt: skip
 
 
 def _s(n: int) -> str:
@@ -125,7 +131,7 @@ def code(text: str) -> str:
 
 def render_markdown(diff: AccessDiff, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     gain, lose = _counts(diff)
-    title = f"### eks-access diff: {gain} principal{_s(gain)} gain access, {lose} lose access"
+    title = f"### eks-access diff: {_summary(gain, lose)}"
     if not diff.principals:
         return "### eks-access diff: no principal gains or loses access\n"
     body: list[str] = []
@@ -155,5 +161,5 @@ def _fit(head: list[str], body: list[str], limit: int) -> str:
 
 
 def _left_out(n: int) -> str:
-    return (f"{n} more lines not shown (a GitHub comment holds {GITHUB_COMMENT_LIMIT} characters); "
+    return (f"{n} more line{_s(n)} not shown (a GitHub comment holds {GITHUB_COMMENT_LIMIT} characters); "
             "run `eks-access diff --format json` for all of them.")  # fmt: skip

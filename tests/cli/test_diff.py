@@ -1,0 +1,111 @@
+"""``eks-access diff``: the documented example's real output, filters, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eks_access.cli.main import main
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "docs" / "examples" / "diff"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def example(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(EXAMPLE)
+    return EXAMPLE
+
+
+@pytest.mark.parametrize(("fmt", "file"), [("text", "diff.txt"), ("markdown", "diff.md"), ("json", "diff.json")])
+def test_example_output_is_the_documented_one(example: Path, capsys: pytest.CaptureFixture[str], fmt: str, file: str) -> None:
+    code, out, err = _run(capsys, "diff", "base", "head", "--format", fmt)
+    assert (code, err) == (0, "")
+    assert out == (example / file).read_text()
+
+
+def test_example_names_the_three_changes(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _code, out, _err = _run(capsys, "diff", "base", "head")
+    assert "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 9 changes (widening)" in out
+    assert "      condition dropped for AWS arn:aws:iam::111122223333:root: must sign in with MFA" in out
+    assert "    serviceaccount:default:my-sa (its pods get IAM role myeks-default-my-sa)\n      + Allow s3:* on *" in out
+
+
+def test_json_lists_gains_per_principal(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _code, out, _err = _run(capsys, "diff", "base", "head", "--format", "json", "--principal", "serviceaccount:default:my-sa")
+    assert json.loads(out) == {
+        "base": "base", "head": "head", "widens": True,
+        "principals": [{
+            "principal": "serviceaccount:default:my-sa", "kind": "k8s-serviceaccount", "lost": [],
+            "gained": [{"layer": "iam", "cause": "policy default/my-sa-inline", "via": "its pods get IAM role myeks-default-my-sa",
+                        "change": "+ Allow s3:* on *"}],
+        }],
+    }  # fmt: skip
+
+
+def test_fail_on_widen(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "diff", "base", "head", "--fail-on", "widen")[0] == 1
+    code, out, _err = _run(capsys, "diff", "head", "base", "--fail-on", "widen")
+    assert code == 0
+    assert out.splitlines()[0] == "Access diff head -> base: 0 principals gain access, 5 lose access"
+
+
+def test_namespace_filter(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = _run(capsys, "diff", "base", "head", "-n", "default", "--fail-on", "widen")
+    assert (code, out) == (0, "Access diff base -> head: no principal gains or loses access\n")
+    _code, out, _err = _run(capsys, "diff", "base", "head", "-n", "payments", "--principal", "group:developers")
+    assert out.splitlines()[:5] == [
+        "Access diff base -> head: 1 principal gains access, 0 lose access",
+        "",
+        "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 9 changes (widening)",
+        "    group:developers",
+        '      + get, list, watch on pods/attach, pods/exec, pods/portforward, pods/proxy, secrets, services/proxy [apiGroups ""] in namespace payments',
+    ]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["nope", "head"], "BASE: nope: not found (run `eks-access plan --out DIR` first)"),
+    (["base", "bad.json"], "HEAD: bad.json: is not a plan.json: Expecting ',' delimiter: line 2 column 1 (char 3)"),
+    (["base", "list.json"], "HEAD: list.json: record [0]: must be an object, got a number"),
+    (["base", "head", "--principal", "foo"],
+     "--principal: 'foo' is not a principal; use an IAM ARN, user:NAME, group:NAME or serviceaccount:NAMESPACE:NAME"),
+    (["base", "head", "-n", "Bad_NS"],
+     "-n/--namespace: 'Bad_NS' is not a namespace name (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)"),
+    (["base", "head", "--kubernetes-version", "1.99"], "BASE: base: Kubernetes version '1.99' is not supported; supported versions: 1.20"),
+])  # fmt: skip
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:  # fmt: skip
+    for side in ("base", "head"):
+        (tmp_path / side).symlink_to(EXAMPLE / side)
+    (tmp_path / "bad.json").write_text("[1\n")
+    (tmp_path / "list.json").write_text("[1]")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, "diff", *argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err == f"eks-access: error: {message}\n"
+
+
+def test_markdown_keeps_the_widening_lines_that_fit(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from eks_access.analysis import Analyzer
+    from eks_access.analysis.diff import diff_analyzers
+    from eks_access.analysis.diff.report import render_markdown
+    from eks_access.plan.reader import read_plan
+
+    base, head = (Analyzer.from_records(read_plan(Path(side))) for side in ("base", "head"))
+    diff = diff_analyzers(base, head, "base", "head")
+    full = (example / "diff.md").read_text().splitlines()
+    short = render_markdown(diff, limit=1500)
+    assert len(short) <= 1500
+    kept = short.splitlines()
+    assert kept[:-2] == full[:9]  # the title, and the first 7 lines of the widening changes
+    assert kept[-2:] == ["", "13 more lines not shown (a GitHub comment holds 65536 characters); "
+                             "run `eks-access diff --format json` for all of them."]  # fmt: skip
