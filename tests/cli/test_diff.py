@@ -109,3 +109,29 @@ def test_markdown_keeps_the_widening_lines_that_fit(example: Path, capsys: pytes
     assert kept[:-2] == full[:9]  # the title, and the first 7 lines of the widening changes
     assert kept[-2:] == ["", "13 more lines not shown (a GitHub comment holds 65536 characters); "
                              "run `eks-access diff --format json` for all of them."]  # fmt: skip
+
+
+@pytest.mark.parametrize("side", ["base", "head"])
+def test_example_plans_are_what_plan_writes_for_the_stack_variants(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                   side: str) -> None:  # fmt: skip
+    code, _out, err = _run(capsys, "plan", "--config", str(EXAMPLE / f"Pulumi.{side}.yaml"), "--out", str(tmp_path / side))
+    assert (code, err) == (0, "")
+    assert (tmp_path / side / "plan.json").read_text() == (EXAMPLE / side / "plan.json").read_text()
+
+
+def test_ci_workflow_runs_commands_this_cli_accepts() -> None:
+    import shlex
+
+    import yaml
+
+    from eks_access.cli.main import build_parser
+
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "access-diff.yml").read_text())
+    steps = workflow["jobs"]["diff"]["steps"]
+    commands = [line.strip().removeprefix("(cd \"$RUNNER_TEMP/base-src\" && ").removesuffix(")")
+                for step in steps for line in str(step.get("run", "")).splitlines()]  # fmt: skip
+    invocations = [shlex.split(c.split(" >")[0])[1:] for c in commands if c.startswith("eks-access ")]
+    assert [argv[0] for argv in invocations] == ["plan", "plan", "diff", "diff"]
+    for argv in invocations:
+        build_parser().parse_args(argv)  # argparse exits 2 (our _Parser raises) on anything unknown
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
