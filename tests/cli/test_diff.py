@@ -135,3 +135,52 @@ def test_ci_workflow_runs_commands_this_cli_accepts() -> None:
     for argv in invocations:
         build_parser().parse_args(argv)  # argparse exits 2 (our _Parser raises) on anything unknown
     assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+
+
+def _git(repo: Path, *argv: str) -> str:
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(repo), "-c", "user.email=ci@example.com", "-c", "user.name=ci", *argv],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return done.stdout
+
+
+def test_base_ref_plans_the_revision_in_a_worktree_it_removes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    import tempfile
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "Pulumi.dev.yaml").write_text((EXAMPLE / "Pulumi.base.yaml").read_text())
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "base")
+    (repo / "Pulumi.dev.yaml").write_text((EXAMPLE / "Pulumi.head.yaml").read_text())
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.chdir(repo)
+    code, out, err = _run(capsys, "diff", "--base-ref", "HEAD")
+    assert (code, err) == (0, "")
+    expected = (EXAMPLE / "diff.txt").read_text().replace("Access diff base -> head", "Access diff HEAD:Pulumi.dev.yaml -> Pulumi.dev.yaml")
+    assert out == expected
+    assert _git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
+    assert list(scratch.iterdir()) == []
+    code, out, err = _run(capsys, "diff", "--base-ref", "HEAD", "--config", "Pulumi.dev.yaml", str(EXAMPLE / "head"), "--format", "json")
+    assert json.loads(out)["base"] == "HEAD:Pulumi.dev.yaml"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--base-ref", "nope"], "--base-ref: 'nope' is not a commit of {repo}"),
+    (["--base-ref", "HEAD", "a", "b"], "--base-ref: BASE is the revision; give at most one plan (HEAD)"),
+    (["base"], "diff: BASE and HEAD are required (plan directories or plan.json files), or --base-ref REF"),
+])  # fmt: skip
+def test_base_ref_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                            argv: list[str], message: str) -> None:  # fmt: skip
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "Pulumi.dev.yaml").write_text((EXAMPLE / "Pulumi.base.yaml").read_text())
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "base")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, "diff", *argv)
+    assert (code, out, err) == (2, "", f"eks-access: error: {message.format(repo=tmp_path)}\n")
