@@ -30,7 +30,16 @@ from eks_access.analysis.diff.classes import (
     url_box,
     url_dimension,
 )
-from eks_access.analysis.diff.grants import Grant, identity_grants, principal_grants
+from eks_access.analysis.diff.grants import (
+    BindingIndex,
+    Grant,
+    Reach,
+    Source,
+    expand,
+    identity_sources,
+    principal_sources,
+    rule_key,
+)
 from eks_access.analysis.diff.iam import IamChange, iam_changes, linked_roles
 from eks_access.analysis.principals import Principal, parse_principal
 from eks_access.authz.identity import KubernetesIdentity
@@ -104,28 +113,34 @@ class AccessDiff:
 
 
 class _Side:
-    """One side's analyzer with its identities' grants cached (many principals share one)."""
+    """One side's analyzer with its identities' sources cached (many principals share one)."""
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
-        self._cache: dict[tuple[object, ...], list[Grant]] = {}
+        self.index = BindingIndex(analyzer)
+        self._cache: dict[tuple[object, ...], list[Source]] = {}
 
-    def grants(self, p: Principal) -> tuple[Grant, ...]:
-        return principal_grants(self.analyzer, p, self._identity)
+    def reach(self, p: Principal) -> Reach:
+        return principal_sources(self.analyzer, p, self._identity)
 
-    def _identity(self, ident: KubernetesIdentity) -> list[Grant]:
+    def _identity(self, ident: KubernetesIdentity) -> list[Source]:
         key = (ident.username, ident.groups, ident.access_policies)
         if key not in self._cache:
-            self._cache[key] = identity_grants(self.analyzer, ident)
+            self._cache[key] = identity_sources(self.analyzer, ident, self.index)
         return self._cache[key]
+
+
+Pieces = list[tuple[int, Permission]]  # (grant index, a part of what it alone changes)
+_Computed = tuple[Space, Pieces, Pieces]
 
 
 def diff_analyzers(base: Analyzer, head: Analyzer, base_label: str = "BASE", head_label: str = "HEAD") -> AccessDiff:
     sides = (_Side(base), _Side(head))
     known = {**principals_of(base), **principals_of(head)}
+    computed: dict[tuple[object, ...], _Computed] = {}  # principals with the same grants share the work
     out: list[PrincipalDiff] = []
     for key in sorted(known, key=lambda k: (KIND_ORDER.index(known[k].kind), k)):
-        found = diff_principal(sides[0], sides[1], known[key])
+        found = diff_principal(sides[0], sides[1], known[key], computed)
         if found.kubernetes or found.iam:
             out.append(found)
     return AccessDiff(base_label, head_label, tuple(out))
@@ -149,17 +164,56 @@ def principals_of(analyzer: Analyzer) -> dict[str, Principal]:
     return out
 
 
-def diff_principal(base: _Side, head: _Side, p: Principal) -> PrincipalDiff:
-    old, new = base.grants(p), head.grants(p)
+def diff_principal(base: _Side, head: _Side, p: Principal, computed: dict[tuple[object, ...], _Computed]) -> PrincipalDiff:
+    old_reach, new_reach = base.reach(p), head.reach(p)
     iam = list(iam_changes(base.analyzer, head.analyzer, p))
     if p.kind == "k8s-serviceaccount":
         iam += _workload_changes(base.analyzer, head.analyzer, p)
-    if {g.key for g in old} == {g.key for g in new}:
+    if _held(old_reach) == _held(new_reach):
         return PrincipalDiff(p, None, (), tuple(iam))
-    space = space_of([*old, *new])
-    old_boxes, new_boxes = boxes(old, space), boxes(new, space)
-    changes = _changes("gained", new, new_boxes, old_boxes) + _changes("lost", old, old_boxes, new_boxes)
+    old, new = expand(old_reach), expand(new_reach)
+    old_keys, new_keys = tuple(g.key for g in old), tuple(g.key for g in new)
+    fingerprint = (old_keys, new_keys)
+    if fingerprint not in computed:
+        computed[fingerprint] = _compute(old, new)
+    space, gained, lost = computed[fingerprint]
+    changes = _changes("gained", new, gained) + _changes("lost", old, lost)
     return PrincipalDiff(p, space, tuple(changes), tuple(iam))
+
+
+def _compute(old: Sequence[Grant], new: Sequence[Grant]) -> _Computed:
+    """Only grants one side lacks can change anything; only the other side's grants that may
+    overlap them can cancel it. The space is built from those alone, so it stays small."""
+    old_set, new_set = {g.key for g in old}, {g.key for g in new}
+    changed_new = [i for i, g in enumerate(new) if g.key not in old_set]
+    changed_old = [i for i, g in enumerate(old) if g.key not in new_set]
+    against_new = [g for g in old if any(_may_overlap(new[i], g) for i in changed_new)]
+    against_old = [g for g in new if any(_may_overlap(old[i], g) for i in changed_old)]
+    space = space_of([*(new[i] for i in changed_new), *(old[i] for i in changed_old), *against_new, *against_old])
+    memo: dict[tuple[object, ...], Box] = {}
+    return space, _pieces(new, changed_new, against_new, space, memo), _pieces(old, changed_old, against_old, space, memo)
+
+
+def _may_overlap(a: Grant, b: Grant) -> bool:
+    """False only when no request can match both grants (a conservative pruning: the exact
+    answer is still computed on the classes, with the authorizer's own tests)."""
+    ra, rb = a.rule, b.rule
+    if not _meet(ra.verbs, rb.verbs):
+        return False
+    urls = bool(ra.non_resource_urls and rb.non_resource_urls and a.scope is None and b.scope is None)
+    resources = bool(ra.resources and rb.resources) and _meet(ra.api_groups, rb.api_groups) and (
+        any(r == "*" or r.startswith("*/") for r in (*ra.resources, *rb.resources)) or bool(set(ra.resources) & set(rb.resources))
+    ) and (not ra.resource_names or not rb.resource_names or bool(set(ra.resource_names) & set(rb.resource_names)))
+    scopes = a.scope is None or b.scope is None or a.patterns or b.patterns or bool(set(a.scope) & set(b.scope))
+    return urls or (resources and scopes)
+
+
+def _meet(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    return "*" in x or "*" in y or bool(set(x) & set(y))
+
+
+def _held(reach: Reach) -> set[tuple[object, ...]]:
+    return {s.key for _via, sources in reach for s in sources}
 
 
 def _workload_changes(base: Analyzer, head: Analyzer, p: Principal) -> list[IamChange]:
@@ -184,35 +238,45 @@ def space_of(grants: Sequence[Grant]) -> Space:
     return Space(resource, (verbs, url_dimension(rules)))
 
 
-def boxes(grants: Sequence[Grant], space: Space) -> list[Permission | None]:
-    """Per grant, its resource box and its URL box (None when the grant has none)."""
-    out: list[Permission | None] = []
-    for g in grants:
-        ns = scope_classes(g.scope, g.patterns, space.resource[4])
-        parts = rule_box_parts(g.rule, space.resource)
-        out.append(Permission("resource", (*parts, ns)) if g.rule.resources and ns and all(parts) else None)
-        url = url_box(g.rule, *space.url) if g.scope is None and g.rule.non_resource_urls else None
-        out.append(Permission("url", url) if url is not None and all(url) else None)
+def grant_boxes(g: Grant, space: Space, memo: dict[tuple[object, ...], Box]) -> list[Permission]:
+    """A grant's resource box and URL box, as far as it has them (``memo``: rules recur)."""
+    out: list[Permission] = []
+    ns = scope_classes(g.scope, g.patterns, space.resource[4])
+    key = rule_key(g.rule)
+    if key not in memo:
+        memo[key] = rule_box_parts(g.rule, space.resource)
+    parts = memo[key]
+    if g.rule.resources and ns and all(parts):
+        out.append(Permission("resource", (*parts, ns)))
+    url = url_box(g.rule, *space.url) if g.scope is None and g.rule.non_resource_urls else None
+    if url is not None and all(url):
+        out.append(Permission("url", url))
     return out
 
 
-def _changes(direction: str, grants: Sequence[Grant], mine: Sequence[Permission | None],
-             theirs: Sequence[Permission | None]) -> list[KubernetesChange]:  # fmt: skip
-    pieces: dict[tuple[str, str], list[Permission]] = defaultdict(list)
-    seen: dict[str, list[Box]] = {"resource": [], "url": []}
+def _pieces(grants: Sequence[Grant], changed: Sequence[int], against: Sequence[Grant], space: Space,
+            memo: dict[tuple[object, ...], Box]) -> Pieces:  # fmt: skip
+    """What each changed grant allows that ``against`` do not, attributed to the first changed
+    grant that allows it."""
     other: dict[str, list[Box]] = {"resource": [], "url": []}
-    for perm in theirs:
-        if perm is not None:
+    for g in against:
+        for perm in grant_boxes(g, space, memo):
             other[perm.kind].append(perm.box)
-    for i, perm in enumerate(mine):
-        if perm is None:
-            continue
-        grant = grants[i // 2]
-        for box in minus(minus([perm.box], other[perm.kind]), seen[perm.kind]):
-            pieces[(grant.cause, grant.via)].append(Permission(perm.kind, box))
-        seen[perm.kind].append(perm.box)
+    seen: dict[str, list[Box]] = {"resource": [], "url": []}
+    out: Pieces = []
+    for i in changed:
+        for perm in grant_boxes(grants[i], space, memo):
+            out += [(i, Permission(perm.kind, box)) for box in minus(minus([perm.box], other[perm.kind]), seen[perm.kind])]
+            seen[perm.kind].append(perm.box)
+    return out
+
+
+def _changes(direction: str, grants: Sequence[Grant], pieces: Pieces) -> list[KubernetesChange]:
+    by_cause: dict[tuple[str, str], list[Permission]] = defaultdict(list)
+    for i, perm in pieces:
+        by_cause[(grants[i].cause, grants[i].via)].append(perm)
     out: list[KubernetesChange] = []
-    for (cause, via), perms in pieces.items():
+    for (cause, via), perms in by_cause.items():
         merged = [Permission(kind, b) for kind in ("resource", "url")
                   for b in merge([p.box for p in perms if p.kind == kind])]  # fmt: skip
         out.append(KubernetesChange(direction, cause, via, tuple(merged)))

@@ -10,7 +10,8 @@ are the union over the paths that end in an identity, as ``can-i`` allows when a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from eks_access.analysis.analyzer import Analyzer
@@ -19,8 +20,8 @@ from eks_access.analysis.principals import Principal
 from eks_access.authz.iam import RequestContext, describe_requirement
 from eks_access.authz.identity import MASTERS, KubernetesIdentity
 from eks_access.authz.rbac.access_policies import policy_rules
-from eks_access.authz.rbac.policy import identity_keys, subject_key
-from eks_access.model.k8s import PolicyRule
+from eks_access.authz.rbac.policy import EffectiveRole, SubjectKey, identity_keys, subject_key
+from eks_access.model.k8s import PolicyRule, RbacBinding
 
 #: Everything, as the privileged-group authorizer allows it (resource and non-resource requests).
 ALL_RULE = PolicyRule(0, verbs=("*",), api_groups=("*",), resources=("*",), non_resource_urls=("*",))
@@ -43,54 +44,110 @@ class Grant:
     @property
     def key(self) -> tuple[object, ...]:
         """What the grant allows, without where it comes from."""
-        r = self.rule
-        return (r.verbs, r.api_groups, r.resources, r.resource_names, r.non_resource_urls, self.scope, self.patterns)
+        return (rule_key(self.rule), self.scope, self.patterns)
 
 
-def principal_grants(analyzer: Analyzer, principal: Principal,
-                     of_identity: Callable[[KubernetesIdentity], list[Grant]] | None = None) -> tuple[Grant, ...]:  # fmt: skip
-    """Every grant of ``principal`` on this side, in path order (no context: the default can-i).
-    ``of_identity`` lets a caller cache identities' grants."""
-    out: list[Grant] = []
+@dataclass(frozen=True)
+class Source:
+    """The rules one binding (or access policy, or the privileged group) gives, and where."""
+
+    rules: tuple[PolicyRule, ...]
+    scope: Scope
+    cause: str
+    patterns: bool = False
+    key: tuple[object, ...] = ()  # what it allows, comparable across sides
+
+
+def rule_key(r: PolicyRule) -> tuple[tuple[str, ...], ...]:
+    return (r.verbs, r.api_groups, r.resources, r.resource_names, r.non_resource_urls)
+
+
+def _source(rules: tuple[PolicyRule, ...], scope: Scope, cause: str, patterns: bool = False,
+            rules_key: tuple[object, ...] | None = None) -> Source:  # fmt: skip
+    key = rules_key if rules_key is not None else tuple(rule_key(r) for r in rules)
+    return Source(rules, scope, cause, patterns, (key, scope, patterns))
+
+
+Reach = list[tuple[str, list[Source]]]  # (via, the sources of the identity it reaches)
+
+
+def principal_sources(analyzer: Analyzer, principal: Principal,
+                      of_identity: Callable[[KubernetesIdentity], list[Source]] | None = None) -> Reach:  # fmt: skip
+    """What ``principal`` holds on this side, path by path (no context: the default can-i).
+    ``of_identity`` lets a caller cache identities' sources."""
+    out: Reach = []
     for path in analyzer.paths_for(principal, RequestContext()):
-        if path.identity is None:
-            continue
-        via = _via(path)
-        found = of_identity(path.identity) if of_identity is not None else identity_grants(analyzer, path.identity)
-        out.extend(Grant(g.rule, g.scope, g.cause, g.patterns, via) for g in found)
-    return tuple(out)
+        if path.identity is not None:
+            found = of_identity(path.identity) if of_identity is not None else identity_sources(analyzer, path.identity)
+            out.append((_via(path), found))
+    return out
 
 
-def identity_grants(analyzer: Analyzer, ident: KubernetesIdentity) -> list[Grant]:
-    """The grants of one Kubernetes identity: privileged group, RBAC, EKS access policies."""
+def expand(reach: Reach) -> tuple[Grant, ...]:
+    """One grant per rule, in path order."""
+    return tuple(Grant(rule, s.scope, s.cause, s.patterns, via) for via, sources in reach for s in sources for rule in s.rules)
+
+
+def principal_grants(analyzer: Analyzer, principal: Principal) -> tuple[Grant, ...]:
+    return expand(principal_sources(analyzer, principal))
+
+
+class BindingIndex:
+    """The RBAC bindings in effect, by the subject keys they apply to (``subject_key``)."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.bindings = analyzer.kubernetes.rbac.bindings
+        self._by_key: dict[SubjectKey, list[int]] = defaultdict(list)
+        self._role_keys: dict[int, tuple[object, ...]] = {}
+        self._sources: dict[int, Source | None] = {}
+        for i, b in enumerate(self.bindings):
+            for s in b.subjects:
+                key = subject_key(b, s)
+                if key is not None and (not self._by_key[key] or self._by_key[key][-1] != i):
+                    self._by_key[key].append(i)
+
+    def applying(self, user: str, groups: Sequence[str]) -> list[RbacBinding]:
+        """The bindings that apply to an identity, in the policy's order."""
+        found = {i for key in identity_keys(user, groups) for i in self._by_key.get(key, ())}
+        return [self.bindings[i] for i in sorted(found)]
+
+    def source(self, analyzer: Analyzer, binding: RbacBinding) -> Source | None:
+        """What a binding gives (None: its role is missing, or a RoleBinding has no namespace)."""
+        if id(binding) not in self._sources:
+            self._sources[id(binding)] = _binding_source(analyzer, binding, self)
+        return self._sources[id(binding)]
+
+    def rules_key(self, role: EffectiveRole) -> tuple[object, ...]:
+        if id(role) not in self._role_keys:
+            self._role_keys[id(role)] = tuple(rule_key(r) for r in role.rules)
+        return self._role_keys[id(role)]
+
+
+def _binding_source(analyzer: Analyzer, binding: RbacBinding, index: BindingIndex) -> Source | None:
+    role = analyzer.kubernetes.rbac.role_for(binding)
+    if role is None:
+        return None
+    if binding.kind == "ClusterRoleBinding":
+        return _source(role.rules, None, f"{role.ref} cluster-wide by {binding.ref}", rules_key=index.rules_key(role))
+    if not binding.namespace:  # a RoleBinding without a namespace applies to no request
+        return None
+    cause = f"{role.ref} in namespace {binding.namespace} by {binding.ref}"
+    return _source(role.rules, (binding.namespace,), cause, rules_key=index.rules_key(role))
+
+
+def identity_sources(analyzer: Analyzer, ident: KubernetesIdentity, index: BindingIndex | None = None) -> list[Source]:
+    """What one Kubernetes identity holds: privileged group, RBAC bindings, EKS access policies."""
     if MASTERS in ident.groups:
-        return [Grant(ALL_RULE, None, f"group {MASTERS} (every request is allowed before RBAC)")]
-    rbac = analyzer.kubernetes.rbac
-    keys = set(identity_keys(ident.username, ident.groups))
-    out: list[Grant] = []
-    for binding in rbac.bindings:
-        if not any(subject_key(binding, s) in keys for s in binding.subjects):
-            continue
-        role = rbac.role_for(binding)
-        if role is None:
-            continue
-        if binding.kind == "ClusterRoleBinding":
-            scope: Scope = None
-            cause = f"{role.ref} cluster-wide by {binding.ref}"
-        else:
-            if not binding.namespace:
-                continue  # a RoleBinding without a namespace applies to no request
-            scope = (binding.namespace,)
-            cause = f"{role.ref} in namespace {binding.namespace} by {binding.ref}"
-        out.extend(Grant(rule, scope, cause) for rule in role.rules)
+        return [_source((ALL_RULE,), None, f"group {MASTERS} (every request is allowed before RBAC)")]
+    index = index or BindingIndex(analyzer)
+    out = [s for s in (index.source(analyzer, b) for b in index.applying(ident.username, ident.groups)) if s is not None]
     for assoc in ident.access_policies:
         found = policy_rules(assoc.policy_arn)
         if found is None or assoc.scope.type not in ("cluster", "namespace"):
             continue
         where = "cluster-wide" if assoc.scope.type == "cluster" else "in namespaces " + ", ".join(assoc.scope.namespaces)
-        cause = f"EKS access policy {assoc.policy_name} {where} by {assoc.origin.name}"
         scope = None if assoc.scope.type == "cluster" else tuple(assoc.scope.namespaces)
-        out.extend(Grant(rule, scope, cause, patterns=scope is not None) for rule in found[0])
+        out.append(_source(found[0], scope, f"EKS access policy {assoc.policy_name} {where} by {assoc.origin.name}", scope is not None))
     return out
 
 
