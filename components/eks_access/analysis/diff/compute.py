@@ -172,8 +172,7 @@ def diff_principal(base: _Side, head: _Side, p: Principal, computed: dict[tuple[
     if _held(old_reach) == _held(new_reach):
         return PrincipalDiff(p, None, (), tuple(iam))
     old, new = expand(old_reach), expand(new_reach)
-    old_keys, new_keys = tuple(g.key for g in old), tuple(g.key for g in new)
-    fingerprint = (old_keys, new_keys)
+    fingerprint = (_ids(old_reach), _ids(new_reach))  # sources are shared objects: same ids, same grants
     if fingerprint not in computed:
         computed[fingerprint] = _compute(old, new)
     space, gained, lost = computed[fingerprint]
@@ -210,6 +209,10 @@ def _may_overlap(a: Grant, b: Grant) -> bool:
 
 def _meet(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     return "*" in x or "*" in y or bool(set(x) & set(y))
+
+
+def _ids(reach: Reach) -> tuple[int, ...]:
+    return tuple(id(s) for _via, sources in reach for s in sources)
 
 
 def _held(reach: Reach) -> set[tuple[object, ...]]:

@@ -40,11 +40,12 @@ class Grant:
     cause: str  # "ClusterRole edit in namespace payments by RoleBinding payments/ops-edit"
     patterns: bool = False  # scope names are EKS access-scope patterns
     via: str = ""  # how the principal reaches the identity: "assumes role EKSOps (MFA ...)"
+    rule_key: tuple[tuple[str, ...], ...] = ()  # rule_key(rule), computed once per source
 
     @property
     def key(self) -> tuple[object, ...]:
         """What the grant allows, without where it comes from."""
-        return (rule_key(self.rule), self.scope, self.patterns)
+        return (self.rule_key or rule_key(self.rule), self.scope, self.patterns)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class Source:
     cause: str
     patterns: bool = False
     key: tuple[object, ...] = ()  # what it allows, comparable across sides
+
+    @property
+    def rule_keys(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        return self.key[0]  # type: ignore[return-value]
 
 
 def rule_key(r: PolicyRule) -> tuple[tuple[str, ...], ...]:
@@ -85,7 +90,8 @@ def principal_sources(analyzer: Analyzer, principal: Principal,
 
 def expand(reach: Reach) -> tuple[Grant, ...]:
     """One grant per rule, in path order."""
-    return tuple(Grant(rule, s.scope, s.cause, s.patterns, via) for via, sources in reach for s in sources for rule in s.rules)
+    return tuple(Grant(rule, s.scope, s.cause, s.patterns, via, k)
+                 for via, sources in reach for s in sources for rule, k in zip(s.rules, s.rule_keys, strict=True))  # fmt: skip
 
 
 def principal_grants(analyzer: Analyzer, principal: Principal) -> tuple[Grant, ...]:
