@@ -23,14 +23,19 @@ from eks_access.analysis.requests import Request
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.kubedata import api_resources
 from tests.builders import (
+    ACCOUNT,
     access_entry,
     access_policy,
     binding,
     cluster,
     group,
+    iam_role,
+    rec,
     role_arn,
     sa_subject,
     user,
+    user_arn,
+    user_policy,
 )
 
 VERBS = ["get", "list", "create", "*"]
@@ -73,6 +78,11 @@ def _pool(draw: Any) -> list[dict[str, Any]]:
         subjects = draw(st.lists(st.sampled_from(SUBJECTS), min_size=1, max_size=2))
         records.append(binding(f"b{j}", kind, role, subjects, namespace=ns))
     records.append(access_entry("entry", ROLE, draw(st.lists(st.sampled_from(["devs", "ops"]), max_size=2))))
+    # an IAM user who may assume the mapped role (when both the role and the user's policy are drawn)
+    records.append(iam_role("team-role", "Team", [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                                                   "Action": "sts:AssumeRole"}]))  # fmt: skip
+    records.append(rec("aws:iam/user:User", "alice", {"name": "alice"}, outputs={"arn": user_arn("alice")}))
+    records.append(user_policy("alice-assume", "alice", {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ROLE}))
     if draw(st.booleans()):
         scope = draw(st.sampled_from([None, ["ns1"], ["ns*"]]))
         records.append(access_policy("assoc", ROLE, draw(st.sampled_from(POLICIES)), scope))
