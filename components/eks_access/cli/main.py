@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eks_access.cli.queries import add_query_commands
 
     add_query_commands(sub, common, fmt)
+    from eks_access.cli.diff import add_diff_command
+
+    add_diff_command(sub)
     for name, what in (("kubeconfig", "the kubeconfig a team member uses"), ("aws-config", "the ~/.aws/config profile a team member adds")):
         p = sub.add_parser(name, parents=[common], help=what)
         p.add_argument("--team", required=True)
@@ -216,6 +219,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     _check_arguments(args)
     if command == "plan":
         return _cmd_plan(args)
+    if command == "diff":
+        from eks_access.cli.diff import run_diff
+
+        return _emit(*run_diff(args))
     records, exports, guardrails_raw = _plan(args)
     if command == "check":
         from eks_access.guardrails import load_guardrail_config, run_checks
