@@ -34,7 +34,7 @@ def test_example_output_is_the_documented_one(example: Path, capsys: pytest.Capt
 
 def test_example_names_the_three_changes(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _code, out, _err = _run(capsys, "diff", "base", "head")
-    assert "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 9 changes (widening)" in out
+    assert "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 12 changes (widening)" in out
     assert "      condition dropped for AWS arn:aws:iam::111122223333:root: must sign in with MFA" in out
     assert "    serviceaccount:default:my-sa (its pods get IAM role myeks-default-my-sa)\n      + Allow s3:* on *" in out
 
@@ -65,7 +65,7 @@ def test_namespace_filter(example: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert out.splitlines()[:5] == [
         "Access diff base -> head: 1 principal gains access, 0 lose access",
         "",
-        "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 9 changes (widening)",
+        "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 12 changes (widening)",
         "    group:developers",
         '      + get, list, watch on pods/attach, pods/exec, pods/portforward, pods/proxy, secrets, services/proxy [apiGroups ""] in namespace payments',
     ]
@@ -79,7 +79,7 @@ def test_namespace_filter(example: Path, capsys: pytest.CaptureFixture[str]) -> 
      "--principal: 'foo' is not a principal; use an IAM ARN, user:NAME, group:NAME or serviceaccount:NAMESPACE:NAME"),
     (["base", "head", "-n", "Bad_NS"],
      "-n/--namespace: 'Bad_NS' is not a namespace name (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)"),
-    (["base", "head", "--kubernetes-version", "1.99"], "BASE: base: Kubernetes version '1.99' is not supported; supported versions: 1.20"),
+    (["base", "head", "--kubernetes-version", "1.99"], "BASE: base: Kubernetes version '1.99' is not supported; supported versions: 1.20, 1.31, 1.32, 1.33, 1.34"),
 ])  # fmt: skip
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:  # fmt: skip
@@ -107,7 +107,7 @@ def test_markdown_keeps_the_widening_lines_that_fit(example: Path, capsys: pytes
     assert len(short) <= 1500
     kept = short.splitlines()
     assert kept[:-2] == full[:9]  # the title, and the first 7 lines of the widening changes
-    assert kept[-2:] == ["", "13 more lines not shown (a GitHub comment holds 65536 characters); "
+    assert kept[-2:] == ["", "16 more lines not shown (a GitHub comment holds 65536 characters); "
                              "run `eks-access diff --format json` for all of them."]  # fmt: skip
 
 
