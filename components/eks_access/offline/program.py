@@ -1,0 +1,76 @@
+"""A project's own program (``__main__.py`` beside Pulumi.yaml), run as Pulumi's Python host runs it.
+
+The language host starts ``pulumi-language-python-exec`` with the program directory (``.`` when
+the project names no ``main``) and ``--pwd`` set to it; the exec script changes into ``--pwd``
+and calls ``runpy.run_path(PROGRAM, run_name="__main__")`` (pulumi/pulumi
+sdk/python/cmd/pulumi-language-python/main.go, ``constructArguments``, and
+sdk/python/cmd/pulumi-language-python-exec). ``run_path`` of a directory puts the directory first
+on ``sys.path`` and runs its ``__main__.py``, so a program imports the modules beside it
+(``import helpers``) as any Python script does.
+
+Pulumi runs each program in a fresh process; we run it in ours, so the modules it imported from
+its directory are forgotten afterwards (the next run, after an edit, imports them again), and
+the files they came from are recorded: the plan cache checks them before answering.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+
+@dataclass
+class ProjectProgram:
+    """``__main__.py`` in ``directory``; calling it runs the program once."""
+
+    directory: Path
+    #: Every source file under ``directory`` that a run had imported (for the plan cache).
+    read: set[Path] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.directory = self.directory.resolve()
+
+    def __call__(self) -> None:
+        before = set(sys.modules)
+        try:
+            with _working_directory(self.directory):
+                runpy.run_path(str(self.directory), run_name="__main__")
+        finally:
+            tops = {name.partition(".")[0] for name in list(sys.modules)}
+            mine = {top for top in tops if _found_in(sys.modules.get(top), self.directory)}
+            own = [name for name in list(sys.modules) if name.partition(".")[0] in mine]
+            self.read.update(path for name in own if (path := _file_of(sys.modules.get(name))) is not None)
+            for name in own:
+                if name not in before:  # imported by this run: the next run imports it afresh
+                    del sys.modules[name]
+
+
+@contextmanager
+def _working_directory(directory: Path) -> Iterator[None]:
+    previous = os.getcwd()
+    os.chdir(directory)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _file_of(module: ModuleType | None) -> Path | None:
+    file = getattr(module, "__file__", None)
+    return Path(file).resolve() if isinstance(file, str) else None
+
+
+def _found_in(module: ModuleType | None, directory: Path) -> bool:
+    if module is None:
+        return False
+    locations = list(getattr(module, "__path__", None) or ())
+    file = getattr(module, "__file__", None)
+    if not locations and isinstance(file, str):
+        locations = [file]
+    return any(Path(location).resolve().parent == directory for location in locations)
