@@ -65,4 +65,4 @@ def test_each_run_imports_the_modules_afresh_and_leaves_no_trace(project: Path) 
     assert plan_config(config, program=program).exports["extra"] == "second/Operators/hello"
     assert (os.getcwd(), sys.path) == (cwd, path)
     assert not {"helpers", "shapes", "shapes.team"} & set(sys.modules)
-    assert program.read >= {project.resolve() / "helpers.py", project.resolve() / "shapes" / "team.py"}
+    assert program.read >= {project.resolve() / name for name in ("helpers.py", "shapes/team.py", "note.txt")}

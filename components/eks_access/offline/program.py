@@ -9,12 +9,15 @@ on ``sys.path`` and runs its ``__main__.py``, so a program imports the modules b
 (``import helpers``) as any Python script does.
 
 Pulumi runs each program in a fresh process; we run it in ours, so the modules it imported from
-its directory are forgotten afterwards (the next run, after an edit, imports them again), and
-the files they came from are recorded: the plan cache checks them before answering.
+its directory are forgotten afterwards (the next run, after an edit, imports them again). The
+files of those modules, and every file under the directory the run opened (a ``teams.json`` the
+program reads, seen through the interpreter's ``open`` audit event, PEP 578), are recorded: the
+plan cache checks them before answering.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import runpy
 import sys
@@ -23,6 +26,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
+
+#: Runs in progress: (their directory with a trailing separator, the paths they opened).
+_recording: list[tuple[str, set[str]]] = []
+_hooked = False
 
 
 @dataclass
@@ -38,10 +46,16 @@ class ProjectProgram:
 
     def __call__(self) -> None:
         before = set(sys.modules)
+        opened: set[str] = set()
+        _install_hook()
+        importlib.invalidate_caches()  # a module added since the last run is found, as in a fresh process
+        _recording.append((os.path.join(self.directory, ""), opened))
         try:
             with _working_directory(self.directory):
                 runpy.run_path(str(self.directory), run_name="__main__")
         finally:
+            _recording.pop()
+            self.read.update(Path(path).resolve() for path in opened if "__pycache__" not in Path(path).parts)
             tops = {name.partition(".")[0] for name in list(sys.modules)}
             mine = {top for top in tops if _found_in(sys.modules.get(top), self.directory)}
             own = [name for name in list(sys.modules) if name.partition(".")[0] in mine]
@@ -49,6 +63,30 @@ class ProjectProgram:
             for name in own:
                 if name not in before:  # imported by this run: the next run imports it afresh
                     del sys.modules[name]
+
+
+def _install_hook() -> None:
+    global _hooked
+    if not _hooked:
+        sys.addaudithook(_on_audit)  # hooks cannot be removed; this one is idle between runs
+        _hooked = True
+
+
+def _on_audit(event: str, args: tuple[Any, ...]) -> None:
+    """Record files opened under a running program's directory (an exception here would reach
+    the program's ``open``, so none escapes)."""
+    if event != "open" or not _recording:
+        return
+    try:
+        path = args[0]
+        if isinstance(path, int):
+            return
+        full = os.path.join(os.getcwd(), os.fsdecode(os.fspath(path)))
+        for prefix, opened in _recording:
+            if full.startswith(prefix):
+                opened.add(full)
+    except Exception:  # never let the recorder break a program's open()
+        return
 
 
 @contextmanager
