@@ -156,6 +156,16 @@ def test_an_entry_writable_by_others_is_not_used(stack: Path) -> None:
                                               "others; not using it\n")
 
 
+def test_an_entry_that_is_a_symbolic_link_is_not_used(stack: Path) -> None:
+    truth = kubeconfig(stack)
+    entry = the_entry(stack)
+    planted = stack.parent / "planted.json"
+    entry.rename(planted)
+    rewrite_body(planted, old=b"us-east-1", new=b"us-west-2")
+    entry.symlink_to(planted)
+    assert kubeconfig(stack) == (0, truth[1], f"eks-access: note: plan cache entry {entry} is a symbolic link; not using it\n")
+
+
 def test_the_cache_directory_is_made_private(stack: Path) -> None:
     kubeconfig(stack)
     entry = the_entry(stack)

@@ -93,7 +93,7 @@ def _usable_dir(create: bool) -> Path | None:
     try:
         if create:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = os.lstat(directory)
+        info = os.stat(directory)  # a symbolic link to a directory of the user's own is fine
     except OSError:
         return None
     if not stat.S_ISDIR(info.st_mode) or not _ours(info):
