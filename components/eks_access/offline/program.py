@@ -21,6 +21,7 @@ import importlib
 import os
 import runpy
 import sys
+import sysconfig
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ class ProjectProgram:
     """``__main__.py`` in ``directory``; calling it runs the program once."""
 
     directory: Path
-    #: Every source file under ``directory`` that a run had imported (for the plan cache).
+    #: Every file under ``directory`` that a run imported or opened (for the plan cache).
     read: set[Path] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -55,7 +56,7 @@ class ProjectProgram:
                 runpy.run_path(str(self.directory), run_name="__main__")
         finally:
             _recording.pop()
-            self.read.update(Path(path).resolve() for path in opened if "__pycache__" not in Path(path).parts)
+            self.read.update(path for path in map(_resolved, opened) if "__pycache__" not in path.parts and not _in_libraries(path))
             tops = {name.partition(".")[0] for name in list(sys.modules)}
             mine = {top for top in tops if _found_in(sys.modules.get(top), self.directory)}
             own = [name for name in list(sys.modules) if name.partition(".")[0] in mine]
@@ -97,6 +98,17 @@ def _working_directory(directory: Path) -> Iterator[None]:
         yield
     finally:
         os.chdir(previous)
+
+
+def _resolved(path: str) -> Path:
+    return Path(path).resolve()
+
+
+def _in_libraries(path: Path) -> bool:
+    """Whether ``path`` is in the interpreter's own or installed libraries (a virtualenv inside the
+    project directory reads its SDK sources when no bytecode is cached: not the program's input)."""
+    roots = {Path(sysconfig.get_path(name)).resolve() for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return any(path.is_relative_to(root) for root in roots)
 
 
 def _file_of(module: ModuleType | None) -> Path | None:
