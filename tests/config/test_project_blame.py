@@ -56,3 +56,17 @@ def test_cli_names_pulumi_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     assert main(["check"]) == 2
     assert capsys.readouterr().err == (f"eks-access: error: {tmp_path / 'Pulumi.yaml'}: line 6: config.users.default: "
                                        "must be a list, got a string ('5')\n")
+
+
+def test_a_contract_broken_by_a_default_names_pulumi_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A team from Pulumi.yaml's default takes the node role's name: the plan's contract check blames that default."""
+    project(tmp_path, "  teams:\n    default:\n      - name: developers\n        iamGroup: Developers\n        members: [dev1]\n"
+                      "        roleName: myeks-node-role\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("EKS_ACCESS_CACHE", "off")
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        f"eks-access: error: {tmp_path / 'Pulumi.yaml'}: line 6: config.teams.default[0]: myeks-node-role (aws:iam/role:Role): "
+        "IAM role names are unique in the account regardless of case and path; developers-role already creates role "
+        "'myeks-node-role' (CreateRole fails with EntityAlreadyExists) (and 1 more contract violation)\n")

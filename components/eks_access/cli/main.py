@@ -167,10 +167,13 @@ def _plan_stack(args: argparse.Namespace, program: Any = None) -> tuple[list[dic
 
     stack = read_stack_file(_config_file(args), _stack_name(args))
     spec = stack.spec()  # names the file, line and key path, before Pulumi loads
-    from eks_access.offline import plan_config
+    from eks_access.offline import ContractError, plan_config
 
-    result = plan_config(stack.config, stack=stack.stack, program=program or _project_program(stack.file), spec=spec, project=stack.project,
-                         preview=getattr(args, "preview", False), source=str(stack.file))
+    try:
+        result = plan_config(stack.config, stack=stack.stack, program=program or _project_program(stack.file), spec=spec,
+                             project=stack.project, preview=getattr(args, "preview", False), source=str(stack.file))
+    except ContractError as err:  # a resource made from a Pulumi.yaml default: blame Pulumi.yaml
+        raise stack.project_error(err.path, err.detail) or err from None
     return result.resources, result.exports, dict(spec.guardrails)
 
 

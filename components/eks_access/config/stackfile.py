@@ -69,10 +69,15 @@ class StackFile:
     def error(self, path: str, message: str) -> ConfigFileError:
         """The error at a namespaced key path, blamed on the file that gave the value: the stack
         file, or Pulumi.yaml for a project default (with its line and key path there)."""
+        blamed = self.project_error(path, message)
+        return blamed or ConfigFileError(str(self.file), path, message, self.loaded.line_of(path))
+
+    def project_error(self, path: str, message: str) -> ConfigFileError | None:
+        """The error naming Pulumi.yaml when its default gave the value at ``path``, else None."""
         for key in self.from_project:
             if self.project_file is not None and (path == key or path.startswith((key + ".", key + "["))):
                 return self.project_file.error_in_value(key, path[len(key):], message)
-        return ConfigFileError(str(self.file), path, message, self.loaded.line_of(path))
+        return None
 
 
 def read_stack_file(file: Path, stack: str | None = None) -> StackFile:
