@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +35,7 @@ def test_second_answer_comes_from_the_cache_and_imports_no_pulumi(project: Path,
     code = ("import sys; from eks_access.cli import main; rc = main(['who-can', 'list', 'nodes']); "
             "assert not [m for m in sys.modules if m.startswith('pulumi')], 'pulumi imported'; sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=False,
-                          env={"EKS_ACCESS_CACHE_DIR": str(project / "cache"), "PATH": "/usr/bin:/bin"})
+                          env={**os.environ, "EKS_ACCESS_CACHE_DIR": str(project / "cache"), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == first
 
@@ -56,7 +57,7 @@ def test_corrupt_entry_is_ignored_and_rebuilt(project: Path, capsys: pytest.Capt
         entry.write_bytes(junk)
         assert main(["who-can", "list", "nodes"]) == 0
         assert capsys.readouterr().out == good
-    assert entry.read_bytes().startswith(b'{"format": 1')
+    assert entry.read_bytes().startswith(b'{"format": 2')
     assert cache.load(entry.stem) is not None
 
 
@@ -67,8 +68,8 @@ def test_cache_can_be_switched_off(project: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_key_covers_the_package_sources() -> None:
-    files = [ROOT / "Pulumi.dev.yaml"]
-    key = cache.plan_key("dev", files)
+    file = ROOT / "Pulumi.dev.yaml"
+    key = cache.plan_key("dev", file)
     cache.package_fingerprint.cache_clear()
-    assert cache.plan_key("dev", files) == key
-    assert cache.plan_key("prod", files) != key
+    assert cache.plan_key("dev", file) == key
+    assert cache.plan_key("prod", file) != key

@@ -155,36 +155,39 @@ def _plan(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
     from eks_access.plan import cache
 
     file = _config_file(args)
-    folder = file.resolve().parent
-    key = cache.plan_key(_stack_name(args) + (" --preview" if getattr(args, "preview", False) else ""), [file, folder / "Pulumi.yaml", folder / "Pulumi.yml", folder / "__main__.py"])
+    key = cache.plan_key(_stack_name(args) + (" --preview" if getattr(args, "preview", False) else ""), file)
     hit = cache.load(key)
     if hit is not None:
         return hit
-    result = _plan_stack(args)
-    cache.store(key, result)
+    program = _project_program(file)
+    result = _plan_stack(args, program)
+    cache.store(key, result, program.read if program is not None else ())
     return result
 
 
-def _plan_stack(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+def _plan_stack(args: argparse.Namespace, program: Any = None) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     from eks_access.config.stackfile import read_stack_file
 
     stack = read_stack_file(_config_file(args), _stack_name(args))
     spec = stack.spec()  # names the file, line and key path, before Pulumi loads
-    from eks_access.offline import plan_config
+    from eks_access.offline import ContractError, plan_config
 
-    result = plan_config(stack.config, stack=stack.stack, program=_project_program(stack.file), spec=spec, project=stack.project,
-                         preview=getattr(args, "preview", False), source=str(stack.file))
+    try:
+        result = plan_config(stack.config, stack=stack.stack, program=program or _project_program(stack.file), spec=spec,
+                             project=stack.project, preview=getattr(args, "preview", False), source=str(stack.file))
+    except ContractError as err:  # a resource made from a Pulumi.yaml default: blame Pulumi.yaml
+        raise stack.project_error(err.path, err.detail) or err from None
     return result.resources, result.exports, dict(spec.guardrails)
 
 
 def _project_program(config_file: Path) -> Any:
-    """Run the project's own ``__main__.py`` when it sits beside the stack file, as pulumi would."""
-    program = config_file.resolve().parent / "__main__.py"
-    if not program.is_file() or not (program.parent / "Pulumi.yaml").is_file():
+    """The project's own ``__main__.py`` when it sits beside the stack file, run as pulumi runs it."""
+    folder = config_file.resolve().parent
+    if not (folder / "__main__.py").is_file() or not (folder / "Pulumi.yaml").is_file():
         return None
-    import runpy
+    from eks_access.offline.program import ProjectProgram
 
-    return lambda: runpy.run_path(str(program), run_name="__main__")
+    return ProjectProgram(folder)
 
 
 def _check_arguments(args: argparse.Namespace) -> None:

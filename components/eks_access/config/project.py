@@ -41,6 +41,9 @@ class ConfigDeclaration:
     default: Any = None
     has_value: bool = False
     value: Any = None
+    #: Where the value used lies in Pulumi.yaml: ``config.users.default``, or ``config.users``
+    #: for the shorthand ``users: []``.
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,13 @@ class Project:
 
     def namespaced(self, key: str) -> str:
         return key if ":" in key else f"{self.name}:{key}"
+
+    def error_in_value(self, key: str, rest: str, message: str) -> ConfigFileError:
+        """An error at ``rest`` (``[0].userArn``) inside the value this file gives the namespaced
+        ``key``: it names Pulumi.yaml, the line and the key path there."""
+        decl = next(d for d in self.declarations if self.namespaced(d.key) == key)
+        path = decl.source + rest
+        return ConfigFileError(self.file, path, message, self.loaded.line_of(path))
 
 
 def find_project_file(stack_file: Path) -> Path | None:
@@ -94,7 +104,7 @@ def _declaration(project: str, file: str, loaded: Loaded, key: str, raw: Any) ->
         # namespace's is its value.
         if raw is None:
             raise ConfigFileError(file, path, "has no value (null); give a declaration such as {type: string, default: ...}", line)
-        return ConfigDeclaration(key, has_default=in_project, default=raw, has_value=not in_project, value=raw)
+        return ConfigDeclaration(key, has_default=in_project, default=raw, has_value=not in_project, value=raw, source=path)
     if not isinstance(raw, Mapping):
         raise ConfigFileError(file, path, "must be a value or a declaration {type, description, default, ...}", line)
     for attr in raw:
@@ -115,7 +125,8 @@ def _declaration(project: str, file: str, loaded: Loaded, key: str, raw: Any) ->
     items = raw.get("items")
     if type_ is not None and has_default and not valid_config_value(type_, items, raw["default"]):
         raise ConfigFileError(file, path, f"The default value specified for configuration key '{key}' is not of the expected type '{_full_type(type_, items)}'", line)
-    return ConfigDeclaration(key, type_, items, has_default, raw.get("default"), has_value, raw.get("value"))
+    source = f"{path}.default" if has_default else f"{path}.value"
+    return ConfigDeclaration(key, type_, items, has_default, raw.get("default"), has_value, raw.get("value"), source)
 
 
 def valid_config_value(type_: str, items: Mapping[str, Any] | None, value: Any) -> bool:

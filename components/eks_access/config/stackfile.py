@@ -53,6 +53,9 @@ class StackFile:
     project: str
     config: dict[str, Any]
     loaded: Loaded
+    #: Pulumi.yaml, and the keys whose value it gave (a default the stack file does not override).
+    project_file: Project | None = None
+    from_project: frozenset[str] = frozenset()
 
     def spec(self) -> StackSpec:
         """The validated spec; errors name the file, the line and the namespaced key path."""
@@ -61,8 +64,20 @@ class StackFile:
         except ConfigFileError:
             raise
         except SpecError as err:
-            path = _namespaced(err.path, self.project)
-            raise ConfigFileError(str(self.file), path, err.detail, self.loaded.line_of(path)) from None
+            raise self.error(_namespaced(err.path, self.project), err.detail) from None
+
+    def error(self, path: str, message: str) -> ConfigFileError:
+        """The error at a namespaced key path, blamed on the file that gave the value: the stack
+        file, or Pulumi.yaml for a project default (with its line and key path there)."""
+        blamed = self.project_error(path, message)
+        return blamed or ConfigFileError(str(self.file), path, message, self.loaded.line_of(path))
+
+    def project_error(self, path: str, message: str) -> ConfigFileError | None:
+        """The error naming Pulumi.yaml when its default gave the value at ``path``, else None."""
+        for key in self.from_project:
+            if self.project_file is not None and (path == key or path.startswith((key + ".", key + "["))):
+                return self.project_file.error_in_value(key, path[len(key):], message)
+        return None
 
 
 def read_stack_file(file: Path, stack: str | None = None) -> StackFile:
@@ -71,10 +86,11 @@ def read_stack_file(file: Path, stack: str | None = None) -> StackFile:
     stack_name = stack or file.name.removeprefix("Pulumi.").rsplit(".", 1)[0]
     project_file = find_project_file(file)
     project: Project | None = read_project(project_file) if project_file is not None else None
-    config = _config_of(loaded, str(file))
-    if project is not None:
-        config = apply_project_config(project, stack_name, config, str(file))
-    return StackFile(file, stack_name, project.name if project else PROJECT, config, loaded)
+    written = _config_of(loaded, str(file))
+    if project is None:
+        return StackFile(file, stack_name, PROJECT, written, loaded)
+    config = apply_project_config(project, stack_name, written, str(file))
+    return StackFile(file, stack_name, project.name, config, loaded, project, frozenset(config.keys() - written.keys()))
 
 
 def read_config_file(file: Path) -> dict[str, Any]:
