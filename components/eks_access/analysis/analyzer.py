@@ -151,6 +151,7 @@ class Analyzer:
             notes += self.workload_notes(p.namespace or "", p.name)
         if self.version_note:
             notes.append(self.version_note)
+        notes += [d.note for d in self.model.denied if p.is_iam or not d.touches_iam()]
         return tuple(notes)
 
     def workload_notes(self, namespace: str, name: str) -> list[str]:

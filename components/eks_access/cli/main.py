@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--stack", default="dev", help="read Pulumi.STACK.yaml in the working directory (default: dev)")
     source.add_argument("--config", type=Path, help="read this stack config file instead")
     common.add_argument("--plan", type=Path, dest="plan_file", help="read an existing plan.json instead of planning the stack")
+    common.add_argument("--snapshot", help="read a live-estate snapshot (eks-access snapshot --out FILE) instead of a plan")
     fmt = _Parser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -59,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eks_access.cli.diff import add_diff_command
 
     add_diff_command(sub)
+    from eks_access.cli.snapshot import add_snapshot_command
+
+    add_snapshot_command(sub)
     for name, what in (("kubeconfig", "the kubeconfig a team member uses"), ("aws-config", "the ~/.aws/config profile a team member adds")):
         p = sub.add_parser(name, parents=[common], help=what)
         p.add_argument("--team", required=True)
@@ -226,6 +230,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from eks_access.cli.diff import run_diff
 
         return _emit(*run_diff(args))
+    if command == "snapshot":
+        from eks_access.cli.snapshot import run_snapshot
+
+        return _emit(*run_snapshot(args))
+    if getattr(args, "snapshot", None) is not None:
+        from eks_access.cli.snapshot import run_with_snapshot
+
+        return _emit(*run_with_snapshot(args))
     records, exports, guardrails_raw = _plan(args)
     if command == "check":
         from eks_access.guardrails import load_guardrail_config, run_checks

@@ -120,6 +120,11 @@ class CheckContext:
 
 Check = Callable[["Rule", CheckContext], Iterator[Finding]]
 
+#: Objects a live cluster has that no user made or can change: the API server's bootstrap
+#: policy, which it reconciles back at every start, and EKS's own ``eks:`` RBAC
+#: (eks_access.model.from_snapshot.implicit). A snapshot holds them; findings about them help no one.
+NOT_ACTIONABLE = frozenset({"kubernetes-bootstrap", "eks-managed"})
+
 _FAMILY_HELP = {
     "EKS": "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html",
     "RBAC": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
@@ -175,7 +180,7 @@ class Rule:
     ) -> Finding | None:
         """A finding about ``origin``'s record, or None when the allow-list names it."""
         record = origin.record
-        if ctx.allowed(self.id, record, keys):
+        if record.implicit in NOT_ACTIONABLE or ctx.allowed(self.id, record, keys):
             return None
         return Finding(
             rule=self.id,

@@ -1,8 +1,8 @@
 """The access model: every fact the analyzer and the guardrails reason about, and its indexes.
 
-Built by one reader per source (``eks_access.model.from_plan`` for plan records; a live-account
-snapshot would be another reader into the same type). Consumers read only this object, never
-the records. Indexes are built on first use, so a model used for one question stays cheap.
+Built by one reader per source (``eks_access.model.from_plan`` for plan records,
+``eks_access.model.from_snapshot`` for a live account and cluster). Consumers read only this
+object, never the records. Indexes are built on first use, so a model used for one question stays cheap.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from eks_access.model.denied import DeniedCall
 from eks_access.model.eks import (
     API,
     API_AND_CONFIG_MAP,
@@ -66,6 +67,7 @@ class AccessModel:
     partition: str = "aws"
     whole_plan: bool = True
     skipped: tuple[Skipped, ...] = ()
+    denied: tuple[DeniedCall, ...] = ()  # a snapshot's refused calls: facts the model may lack
 
     # ------------------------------------------------------------------ clusters and mode
     @property

@@ -1,0 +1,92 @@
+"""Which objects of a live estate EKS or Kubernetes made on their own.
+
+They are marked with the plan's ``implicit`` reasons (docs/plan-format.md, "Implicit records"),
+so answers say where a grant comes from and guardrails do not report what the user cannot act
+on, exactly as for the implicit records of a plan:
+
+- the cluster creator's entry (``eks-cluster-creator``): with
+  ``accessConfig.bootstrapClusterCreatorAdminPermissions`` true, EKS creates, while it creates
+  the cluster, a STANDARD entry for the caller of CreateCluster with AmazonEKSClusterAdminPolicy
+  on the cluster (https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html). No
+  field names it, so it is recognised by that policy and by a creation time within the
+  cluster's creation (:data:`CREATION_WINDOW`); the earliest such entry wins;
+- node entries (``eks-managed-node-group``: EC2_LINUX, EC2_WINDOWS; ``eks-fargate-profile``:
+  FARGATE_LINUX), which EKS creates for managed node groups and Fargate profiles
+  (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html);
+- RBAC objects named ``eks:...`` (``eks-managed``: EKS's own controllers,
+  https://docs.aws.amazon.com/eks/latest/userguide/default-roles-users.html) and the
+  bootstrap policy the API server reconciles, labelled ``kubernetes.io/bootstrapping:
+  rbac-defaults`` (``kubernetes-bootstrap``, as the shipped built-in data is marked;
+  kubernetes ``plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go`` bootstrapPolicyLabels).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+CREATOR = "eks-cluster-creator"
+MANAGED_NODE_GROUP = "eks-managed-node-group"
+FARGATE = "eks-fargate-profile"
+EKS_MANAGED = "eks-managed"
+BOOTSTRAP = "kubernetes-bootstrap"
+CLUSTER_ADMIN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+CREATION_WINDOW = timedelta(minutes=30)
+_NODE_TYPES = {"EC2_LINUX": MANAGED_NODE_GROUP, "EC2_WINDOWS": MANAGED_NODE_GROUP, "FARGATE_LINUX": FARGATE}
+
+
+def _when(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _admin(body: Mapping[str, Any]) -> bool:
+    for assoc in body.get("associatedAccessPolicies") or ():
+        if isinstance(assoc, Mapping) and assoc.get("policyArn") == CLUSTER_ADMIN:
+            scope = assoc.get("accessScope")
+            if not isinstance(scope, Mapping) or scope.get("type") in (None, "cluster"):
+                return True
+    return False
+
+
+class Implicit:
+    def __init__(self, cluster: Mapping[str, Any] | None, entries: list[Any]) -> None:
+        self.creator: str | None = None
+        if not cluster or (cluster.get("accessConfig") or {}).get("bootstrapClusterCreatorAdminPermissions") is not True:
+            return
+        created = _when(cluster.get("createdAt"))
+        if created is None:
+            return
+        best: tuple[datetime, str] | None = None
+        for body in entries:
+            entry = body.get("accessEntry") if isinstance(body, Mapping) else None
+            if not isinstance(entry, Mapping) or (entry.get("type") or "STANDARD") != "STANDARD" or not _admin(body):
+                continue
+            at = _when(entry.get("createdAt"))
+            in_window = at is not None and created - timedelta(minutes=1) <= at <= created + CREATION_WINDOW
+            if at is not None and in_window and (best is None or at < best[0]):
+                best = (at, str(entry.get("principalArn")))
+        self.creator = best[1] if best else None
+
+    def entry(self, entry: Mapping[str, Any], body: Mapping[str, Any]) -> str | None:
+        kind = entry.get("type") or "STANDARD"
+        if kind in _NODE_TYPES:
+            return _NODE_TYPES[str(kind)]
+        if self.creator is not None and entry.get("principalArn") == self.creator:
+            return CREATOR
+        return None
+
+    def kubernetes(self, kind: str, meta: Mapping[str, Any]) -> str | None:
+        name = meta.get("name")
+        labels = meta.get("labels")
+        if kind != "Namespace" and kind != "ServiceAccount" and isinstance(name, str) and name.startswith("eks:"):
+            return EKS_MANAGED
+        if isinstance(labels, Mapping) and labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
+            return BOOTSTRAP
+        return None

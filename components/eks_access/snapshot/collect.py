@@ -1,0 +1,170 @@
+"""Collecting a snapshot, read-only: IAM and EKS through boto3, Kubernetes through the official client.
+
+Every call is a read (the list is :data:`CALLS`, and docs/snapshot-policy.json grants exactly
+those). Lists are paginated; botocore's ``standard`` retry mode retries throttling with
+backoff (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html). A call
+refused for lack of permission (``AccessDenied*`` / HTTP 403) is recorded in ``denied`` and the
+rest goes on. Secrets are never read: the Kubernetes calls are the RBAC lists, ServiceAccounts,
+Namespaces, the one ConfigMap ``kube-system/aws-auth`` and the server version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any
+
+from eks_access.model.from_snapshot import FORMAT, VERSION
+
+#: (IAM action the call needs, the boto3/Kubernetes call): the collector's whole surface.
+CALLS = (
+    ("sts:GetCallerIdentity", "sts.get_caller_identity"),
+    ("iam:GetAccountAuthorizationDetails", "iam.get_account_authorization_details"),
+    ("eks:DescribeCluster", "eks.describe_cluster"),
+    ("eks:ListAccessEntries", "eks.list_access_entries"),
+    ("eks:DescribeAccessEntry", "eks.describe_access_entry"),
+    ("eks:ListAssociatedAccessPolicies", "eks.list_associated_access_policies"),
+    ("eks:ListPodIdentityAssociations", "eks.list_pod_identity_associations"),
+    ("eks:DescribePodIdentityAssociation", "eks.describe_pod_identity_association"),
+)
+RETRIES = {"mode": "standard", "max_attempts": 10}
+_IAM_LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+#: (snapshot key, API path, operation named in denied notes); never secrets.
+K8S_LISTS = (
+    ("namespaces", "/api/v1/namespaces", "list Namespaces"),
+    ("clusterRoles", "/apis/rbac.authorization.k8s.io/v1/clusterroles", "list ClusterRoles"),
+    ("clusterRoleBindings", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", "list ClusterRoleBindings"),
+    ("roles", "/apis/rbac.authorization.k8s.io/v1/roles", "list Roles"),
+    ("roleBindings", "/apis/rbac.authorization.k8s.io/v1/rolebindings", "list RoleBindings"),
+    ("serviceAccounts", "/api/v1/serviceaccounts", "list ServiceAccounts"),
+)
+AWS_AUTH_PATH = "/api/v1/namespaces/kube-system/configmaps/aws-auth"
+PAGE = 500
+
+Progress = Callable[[str], None]
+
+
+class Denied:
+    """The refused calls, in the order they were made."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, str]] = []
+
+    def add(self, service: str, operation: str, target: str, error: str) -> None:
+        self.calls.append({"service": service, "operation": operation, "target": target, "error": error})
+
+
+def _refused(err: Exception) -> str | None:
+    """The error code when ``err`` is a permission refusal (botocore ClientError), else None."""
+    response = getattr(err, "response", None)
+    if not isinstance(response, dict):
+        return None
+    code = str(response.get("Error", {}).get("Code", ""))
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code if code.startswith("AccessDenied") or code == "UnauthorizedOperation" or status == 403 else None
+
+
+def _aws(denied: Denied, service: str, operation: str, target: str, call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except Exception as err:
+        code = _refused(err)
+        if code is None:
+            raise
+        denied.add(service, operation, target, code)
+        return None
+
+
+def collect_iam(iam: Any, denied: Denied) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {k: [] for k in _IAM_LISTS}
+
+    def pages() -> bool:
+        for page in iam.get_paginator("get_account_authorization_details").paginate():
+            for key in _IAM_LISTS:
+                out[key].extend(page.get(key, []))
+        return True
+
+    if _aws(denied, "iam", "GetAccountAuthorizationDetails", "", pages) is None:
+        return {k: [] for k in _IAM_LISTS}
+    return out
+
+
+def collect_eks(eks: Any, cluster: str, denied: Denied) -> dict[str, Any]:
+    described = _aws(denied, "eks", "DescribeCluster", cluster, lambda: eks.describe_cluster(name=cluster))
+    entries: list[dict[str, Any]] = []
+    arns = _aws(denied, "eks", "ListAccessEntries", cluster, partial(_pages, eks, "list_access_entries", "accessEntries", clusterName=cluster))
+    for arn in arns or []:
+        got = _aws(denied, "eks", "DescribeAccessEntry", arn, partial(eks.describe_access_entry, clusterName=cluster, principalArn=arn))
+        if got is None:
+            continue
+        policies = _aws(denied, "eks", "ListAssociatedAccessPolicies", arn,
+                        partial(_pages, eks, "list_associated_access_policies", "associatedAccessPolicies", clusterName=cluster, principalArn=arn))  # fmt: skip
+        entries.append({"accessEntry": got["accessEntry"], "associatedAccessPolicies": policies or []})
+    pods: list[dict[str, Any]] = []
+    summaries = _aws(denied, "eks", "ListPodIdentityAssociations", cluster,
+                     partial(_pages, eks, "list_pod_identity_associations", "associations", clusterName=cluster))
+    for summary in summaries or []:
+        ident = summary["associationId"]
+        got = _aws(denied, "eks", "DescribePodIdentityAssociation", ident,
+                   partial(eks.describe_pod_identity_association, clusterName=cluster, associationId=ident))  # fmt: skip
+        if got is not None:
+            pods.append(got["association"])
+    return {"cluster": described["cluster"] if described else None, "accessEntries": entries, "podIdentityAssociations": pods}
+
+
+def _pages(client: Any, operation: str, key: str, **params: Any) -> list[Any]:
+    return [item for page in client.get_paginator(operation).paginate(**params) for item in page[key]]
+
+
+def collect_kubernetes(api: Any, denied: Denied) -> dict[str, Any]:
+    """``api`` is a ``kubernetes.client.ApiClient``; responses are kept as the server's JSON."""
+    out: dict[str, Any] = {"serverVersion": _get(api, "/version", "get version", denied)}
+    for key, path, operation in K8S_LISTS:
+        items = _list(api, path, operation, denied)
+        out[key] = items if items is not None else []
+    out["awsAuth"] = _get(api, AWS_AUTH_PATH, "get ConfigMap kube-system/aws-auth", denied, missing_ok=True)
+    return out
+
+
+def _list(api: Any, path: str, operation: str, denied: Denied) -> list[Any] | None:
+    items: list[Any] = []
+    token = ""
+    while True:
+        query = [("limit", PAGE)] + ([("continue", token)] if token else [])
+        page = _get(api, path, operation, denied, query=query)
+        if page is None:
+            return None
+        items.extend(page.get("items") or [])
+        token = (page.get("metadata") or {}).get("continue") or ""
+        if not token:
+            return items
+
+
+def _get(api: Any, path: str, operation: str, denied: Denied, *, query: list[tuple[str, Any]] | None = None,
+         missing_ok: bool = False) -> Any:  # fmt: skip
+    from kubernetes.client.exceptions import ApiException
+
+    try:
+        response = api.call_api(path, "GET", query_params=query or [], header_params={"Accept": "application/json"},
+                                auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True)  # fmt: skip
+    except ApiException as err:
+        if err.status in (401, 403):
+            denied.add("kubernetes", operation, "", f"HTTP {err.status}")
+            return None
+        if err.status == 404 and missing_ok:
+            return None
+        raise
+    return json.loads(response.data)
+
+
+def snapshot_document(cluster: str, region: str | None, identity: dict[str, Any], iam: dict[str, Any],
+                      eks: dict[str, Any], k8s: dict[str, Any], denied: Denied) -> dict[str, Any]:  # fmt: skip
+    arn = str(identity["Arn"])
+    return {
+        "format": FORMAT, "version": VERSION, "collectedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "account": str(identity["Account"]), "partition": arn.split(":")[1], "region": region, "cluster": cluster,
+        "iam": iam, "eks": eks, "kubernetes": k8s, "denied": denied.calls,
+    }  # fmt: skip
+
