@@ -64,7 +64,8 @@ def _managed_policy(body: Mapping[str, Any], where: str) -> Record:
         version = item(raw, f"{where}.PolicyVersionList[{j}]")
         if version.get("IsDefaultVersion") is True or (default is not None and version.get("VersionId") == default):
             document = _document(version.get("Document"))
-    inputs = {"name": text(body, "PolicyName", where), "path": body.get("Path") or "/", "policy": document}
+    name = text(body, "PolicyName", where, required=False) or arn.rsplit("/", 1)[-1]  # moto leaves it out of AWS-managed ones
+    inputs = {"name": name, "path": body.get("Path") or "/", "policy": document}
     return _record("aws:iam/policy:Policy", arn, inputs, {"arn": arn})
 
 

@@ -1,0 +1,88 @@
+"""EKS through botocore's Stubber: every request and response is validated against botocore's
+own EKS service model, so a misspelled parameter or field fails. Responses are those of the dev
+stack's plan deployed (tests/snapshot/deployed.py), with paging and a refused call."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from eks_access.snapshot.collect import Denied, collect_eks
+from tests.snapshot.deployed import deploy
+
+CLUSTER = "myeks"
+
+
+def _wire(value: Any) -> Any:
+    """Dates as botocore parses them (datetime), the rest as is."""
+    if isinstance(value, dict):
+        return {k: _wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wire(v) for v in value]
+    if isinstance(value, str) and len(value) == 25 and value[4] == "-" and value[10] == "T":
+        return datetime.fromisoformat(value)
+    return value
+
+
+@pytest.fixture
+def eks_section(dev_plan_resources: list[dict[str, Any]]) -> dict[str, Any]:
+    section: dict[str, Any] = deploy(dev_plan_resources)["eks"]
+    section["cluster"]["endpoint"] = "https://34DC390C3284D5349D1318C9255B5FDD.gr7.ap-northeast-2.eks.amazonaws.com"
+    return section
+
+
+def _stub(stubber: Stubber, section: dict[str, Any], refuse: str | None = None) -> None:
+    stubber.add_response("describe_cluster", {"cluster": _wire(section["cluster"])}, {"name": CLUSTER})
+    arns = [e["accessEntry"]["principalArn"] for e in section["accessEntries"]]
+    stubber.add_response("list_access_entries", {"accessEntries": arns[:2], "nextToken": "page-2"}, {"clusterName": CLUSTER})
+    stubber.add_response("list_access_entries", {"accessEntries": arns[2:]}, {"clusterName": CLUSTER, "nextToken": "page-2"})
+    for entry in section["accessEntries"]:
+        arn = entry["accessEntry"]["principalArn"]
+        params = {"clusterName": CLUSTER, "principalArn": arn}
+        stubber.add_response("describe_access_entry", {"accessEntry": _wire(entry["accessEntry"])}, params)
+        if arn == refuse:
+            stubber.add_client_error("list_associated_access_policies", "AccessDeniedException", "not authorized",
+                                     http_status_code=403, expected_params=params)  # fmt: skip
+            continue
+        stubber.add_response("list_associated_access_policies", {
+            "clusterName": CLUSTER, "principalArn": arn, "associatedAccessPolicies": _wire(entry["associatedAccessPolicies"])}, params)  # fmt: skip
+    summaries = [{k: a[k] for k in ("clusterName", "namespace", "serviceAccount", "associationArn", "associationId")}
+                 for a in section["podIdentityAssociations"]]  # fmt: skip
+    stubber.add_response("list_pod_identity_associations", {"associations": summaries}, {"clusterName": CLUSTER})
+    for a in section["podIdentityAssociations"]:
+        stubber.add_response("describe_pod_identity_association", {"association": _wire(a)},
+                             {"clusterName": CLUSTER, "associationId": a["associationId"]})  # fmt: skip
+
+
+def test_every_call_validated_and_the_section_is_the_deployed_one(eks_section: dict[str, Any]) -> None:
+    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    denied = Denied()
+    with Stubber(client) as stubber:
+        _stub(stubber, eks_section)
+        got = collect_eks(client, CLUSTER, denied)
+        stubber.assert_no_pending_responses()
+    assert denied.calls == []
+    assert json.loads(json.dumps(got, default=lambda d: d.isoformat())) == eks_section
+
+
+def test_a_refused_association_list_is_recorded_and_the_rest_collected(eks_section: dict[str, Any]) -> None:
+    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    refused = "arn:aws:iam::111122223333:user/offline-plan-deployer"
+    denied = Denied()
+    with Stubber(client) as stubber:
+        _stub(stubber, eks_section, refuse=refused)
+        got = collect_eks(client, CLUSTER, denied)
+        stubber.assert_no_pending_responses()
+    assert denied.calls == [{"service": "eks", "operation": "ListAssociatedAccessPolicies", "target": refused,
+                             "error": "AccessDeniedException"}]  # fmt: skip
+    expected = copy.deepcopy(eks_section)
+    for entry in expected["accessEntries"]:
+        if entry["accessEntry"]["principalArn"] == refused:
+            entry["associatedAccessPolicies"] = []
+    assert json.loads(json.dumps(got, default=lambda d: d.isoformat())) == expected
