@@ -13,7 +13,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from eks_access.snapshot.collect import Denied, collect_eks
+from eks_access.snapshot.collect import CALLS, Denied, collect_eks
 from tests.snapshot.deployed import deploy
 
 CLUSTER = "myeks"
@@ -69,6 +69,10 @@ def test_every_call_validated_and_the_section_is_the_deployed_one(eks_section: d
         stubber.assert_no_pending_responses()
     assert denied.calls == []
     assert json.loads(json.dumps(got, default=lambda d: d.isoformat())) == eks_section
+    stubbed = {f"eks.{op}" for op in ("describe_cluster", "list_access_entries", "describe_access_entry",
+                                      "list_associated_access_policies", "list_pod_identity_associations",
+                                      "describe_pod_identity_association")}  # fmt: skip
+    assert stubbed == {call for _action, call in CALLS if call.startswith("eks.")}  # CALLS lists what the collector calls
 
 
 def test_a_refused_association_list_is_recorded_and_the_rest_collected(eks_section: dict[str, Any]) -> None:
