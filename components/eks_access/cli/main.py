@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eks_access.cli.snapshot import add_snapshot_command
 
     add_snapshot_command(sub)
+    from eks_access.cli.drift import add_drift_command
+
+    add_drift_command(sub)
     for name, what in (("kubeconfig", "the kubeconfig a team member uses"), ("aws-config", "the ~/.aws/config profile a team member adds")):
         p = sub.add_parser(name, parents=[common], help=what)
         p.add_argument("--team", required=True)
@@ -230,6 +233,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from eks_access.cli.diff import run_diff
 
         return _emit(*run_diff(args))
+    if command == "drift":
+        from eks_access.cli.drift import run_drift
+
+        return _emit(*run_drift(args))
     if command == "snapshot":
         from eks_access.cli.snapshot import run_snapshot
 
