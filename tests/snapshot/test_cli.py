@@ -52,7 +52,7 @@ def test_check_does_not_flag_what_eks_made(snapshot_file: Path, capsys: pytest.C
     findings = json.loads(captured.out)
     listed = findings["findings"] if isinstance(findings, dict) else findings
     assert [(f["rule"], f["resource"]) for f in listed] == [
-        ("EKS-CREATOR-ADMIN", "arn:aws:iam::111122223333:user/offline-plan-deployer arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"),
+        ("EKS-CREATOR-ADMIN", "AmazonEKSClusterAdminPolicy association of arn:aws:iam::111122223333:user/offline-plan-deployer"),
         ("EKS-USERNAME-TEMPLATE", "arn:aws:iam::111122223333:role/EKSMyExampleViewer"),
     ]  # the plan's two findings; none about the bootstrap RBAC the snapshot holds
     assert captured.err == "eks-access: incomplete: ListAssociatedAccessPolicies denied (arn:aws:iam::111122223333:role/EKSOperators)\n"

@@ -72,7 +72,7 @@ def test_each_kind_of_drift_with_its_access_effect(plan_dir: Path, tmp_path: Pat
     assert [c["cause"] for c in admin["gained"]] == [
         "ClusterRole system:basic-user cluster-wide by ClusterRoleBinding system:basic-user",
         "ClusterRole system:discovery cluster-wide by ClusterRoleBinding system:discovery",
-        f"EKS access policy AmazonEKSClusterAdminPolicy cluster-wide by {ADMIN} arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        f"EKS access policy AmazonEKSClusterAdminPolicy cluster-wide by AmazonEKSClusterAdminPolicy association of {ADMIN}",
     ]
     assert gains == {ADMIN, "arn:aws:iam::111122223333:user/dev1", "arn:aws:iam::111122223333:role/EKSMyExampleViewer", "group:developers",
                      "serviceaccount:default:reporter"}  # its pods get another IAM role

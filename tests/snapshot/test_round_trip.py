@@ -52,7 +52,7 @@ def test_the_chain_names_snapshot_objects(both: tuple[Analyzer, Analyzer]) -> No
     _plan, snap = both
     answer = snap.can_i(DEV1, "list", "pods", "default", context=CONTEXT)
     assert [h.text for h in answer.chain] == [
-        "IAM user dev1 is a member of IAM group Developers (user/dev1 groups)",
+        "IAM user dev1 is a member of IAM group Developers (user/dev1 GroupList)",
         "group Developers may assume role EKSMyExampleViewer (policy group/Developers inline assume-EKSMyExampleViewer); "
         "trust: account root",
         "role EKSMyExampleViewer maps to Kubernetes user developer, groups [developers] "
@@ -74,3 +74,19 @@ def test_eks_made_objects_are_implicit(dev_plan_resources: list[dict[str, Any]])
     view = model.cluster_roles_by_name["view"]
     assert view.origin.implicit == "kubernetes-bootstrap"
     assert model.cluster_roles_by_name["pod-node-reader"].origin.implicit is None
+
+
+LEGACY = "arn:aws:iam::111122223333:role/Legacy"
+AWS_AUTH = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-auth", "namespace": "kube-system"},
+            "data": {"mapRoles": "- rolearn: arn:aws:iam::111122223333:role/Legacy\n  username: legacy\n  groups: [operators]\n"}}  # fmt: skip
+
+
+@pytest.mark.parametrize(("mode", "allowed"), [("API_AND_CONFIG_MAP", True), ("API", False)])
+def test_aws_auth_counts_only_where_the_cluster_mode_reads_it(dev_plan_resources: list[dict[str, Any]], mode: str, allowed: bool) -> None:
+    doc = deploy(dev_plan_resources)
+    doc["eks"]["cluster"]["accessConfig"]["authenticationMode"] = mode
+    doc["kubernetes"]["awsAuth"] = AWS_AUTH
+    answer = Analyzer(read_snapshot(doc)).can_i(LEGACY, "list", "nodes")
+    assert answer.allowed is allowed
+    if allowed:
+        assert answer.chain[0].text == "role Legacy maps to Kubernetes user legacy, groups [operators] (aws-auth mapRoles[0] (ConfigMap kube-system/aws-auth))"

@@ -73,3 +73,15 @@ def test_a_user_file_is_left_alone(world: dict[str, Any], tmp_path: Path, capsys
     assert capsys.readouterr().err == f"eks-access: error: --out: {out}: exists and is not an eks-access snapshot; it is left alone (name a new file)\n"
     assert out.read_text() == '{"mine": true}\n'
     assert world["server"].requests == []  # refused before anything was collected
+
+
+def test_sdk_errors_are_one_line_and_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    empty = tmp_path / "aws-config"
+    empty.write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
+    out = tmp_path / "s.json"
+    assert main(["snapshot", "--cluster", "myeks", "--profile", "nosuch", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == "eks-access: error: snapshot: ProfileNotFound: The config profile (nosuch) could not be found\n"
+    assert not out.exists()

@@ -69,14 +69,27 @@ def _run(args: argparse.Namespace, model: Any) -> tuple[int, str]:
 
 
 def run_snapshot(args: argparse.Namespace) -> tuple[int, str]:
-    from eks_access.snapshot import collect as c
-    from eks_access.snapshot import connect
     from eks_access.snapshot.files import check_out, write_snapshot
 
     if args.kube_context and not args.kubeconfig:
         raise UsageError("--context: names a context of --kubeconfig; give --kubeconfig too")
     out = Path(args.out)
     check_out(out)
+    try:
+        doc, denied = _collect(args)
+    except Exception as err:  # the SDKs' own errors (credentials, network, a wrong cluster name): one line
+        if type(err).__module__.split(".")[0] not in ("botocore", "boto3", "kubernetes", "urllib3"):
+            raise
+        raise UsageError(f"snapshot: {type(err).__name__}: {err}") from None
+    write_snapshot(doc, out)
+    notes = [f"incomplete: {d['operation']} denied" + (f" ({d['target']})" if d["target"] else "") for d in denied.calls]
+    return 0, "\n".join([*notes, f"Wrote {out} (mode 0600)"])
+
+
+def _collect(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
+    from eks_access.snapshot import collect as c
+    from eks_access.snapshot import connect
+
     sess = connect.session(args.profile, args.region)
     denied = c.Denied()
     say = _progress()
@@ -89,10 +102,7 @@ def run_snapshot(args: argparse.Namespace) -> tuple[int, str]:
     say("Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version")
     api = connect.api_client(sess, eks["cluster"], args.kubeconfig, args.kube_context)
     k8s = c.collect_kubernetes(api, denied) if api is not None else _no_kubernetes(denied)
-    doc = c.snapshot_document(args.cluster, sess.region_name, identity, iam, eks, k8s, denied)
-    write_snapshot(doc, out)
-    notes = [f"incomplete: {d['operation']} denied" + (f" ({d['target']})" if d["target"] else "") for d in denied.calls]
-    return 0, "\n".join([*notes, f"Wrote {out} (mode 0600)"])
+    return c.snapshot_document(args.cluster, sess.region_name, identity, iam, eks, k8s, denied), denied
 
 
 def _no_kubernetes(denied: Any) -> dict[str, Any]:

@@ -102,7 +102,7 @@ def _principal(kind: str, body: Mapping[str, Any], where: str) -> Iterator[Recor
     if kind == "user":
         groups = [str(g) for g in items(body, "GroupList", where)]
         if groups:
-            yield _record("aws:iam/userGroupMembership:UserGroupMembership", f"{label} groups", {"user": name, "groups": groups})
+            yield _record("aws:iam/userGroupMembership:UserGroupMembership", f"{label} GroupList", {"user": name, "groups": groups})
 
 
 # ---------------------------------------------------------------------------------------- EKS
@@ -141,7 +141,7 @@ def _access_entry(body: Mapping[str, Any], where: str, implicit: Implicit) -> It
         assoc = item(raw, at)
         policy = text(assoc, "policyArn", at)
         scope = item(assoc.get("accessScope") or {"type": "cluster"}, f"{at}.accessScope")
-        yield _record("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", f"{arn} {policy}",
+        yield _record("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", f"{str(policy).rsplit('/', 1)[-1]} association of {arn}",
                       {"clusterName": entry.get("clusterName"), "principalArn": arn, "policyArn": policy,
                        "accessScope": dict(scope)}, implicit=why)  # fmt: skip
 
