@@ -83,7 +83,7 @@ def run_snapshot(args: argparse.Namespace) -> tuple[int, str]:
         raise UsageError(f"snapshot: {type(err).__name__}: {err}") from None
     write_snapshot(doc, out)
     notes = [f"incomplete: {d['operation']} denied" + (f" ({d['target']})" if d["target"] else "") for d in denied.calls]
-    return 0, "\n".join([*notes, f"Wrote {out} (mode 0600)"])
+    return 0, "\n".join([*notes, f"Wrote {out} (mode 0600): {denied.summary}"])
 
 
 def _collect(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
@@ -94,11 +94,11 @@ def _collect(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     denied = c.Denied()
     say = _progress()
     say("identity: sts GetCallerIdentity")
-    identity = connect.client(sess, "sts").get_caller_identity()
+    identity = denied.count(connect.client(sess, "sts")).get_caller_identity()
     say("IAM: GetAccountAuthorizationDetails")
-    iam = c.collect_iam(connect.client(sess, "iam"), denied)
+    iam = c.collect_iam(denied.count(connect.client(sess, "iam")), denied)
     say(f"EKS: cluster {args.cluster}, access entries, access policies, Pod Identity")
-    eks = c.collect_eks(connect.client(sess, "eks"), args.cluster, denied)
+    eks = c.collect_eks(denied.count(connect.client(sess, "eks")), args.cluster, denied)
     say("Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version")
     api = connect.api_client(sess, eks["cluster"], args.kubeconfig, args.kube_context)
     k8s = c.collect_kubernetes(api, denied) if api is not None else _no_kubernetes(denied)

@@ -11,6 +11,7 @@ Namespaces, the one ConfigMap ``kube-system/aws-auth`` and the server version.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import partial
@@ -47,10 +48,26 @@ Progress = Callable[[str], None]
 
 
 class Denied:
-    """The refused calls, in the order they were made."""
+    """The refused calls, in the order they were made, and how many calls were made of each API
+    (every page counts once; botocore's retries of one call do not)."""
 
     def __init__(self) -> None:
         self.calls: list[dict[str, str]] = []
+        self.made: Counter[str] = Counter()
+
+    def count(self, client: Any) -> Any:
+        """Count every call ``client`` (a boto3 client) sends; returns the client."""
+        def hook(model: Any, **_: Any) -> None:
+            self.made[f"{client.meta.service_model.service_name} {model.name}"] += 1
+
+        client.meta.events.register_first("before-call.*.*", hook)
+        return client
+
+    @property
+    def summary(self) -> str:
+        aws = sum(n for k, n in self.made.items() if not k.startswith("kubernetes "))
+        k8s = sum(n for k, n in self.made.items() if k.startswith("kubernetes "))
+        return f"{aws + k8s} API calls (AWS {aws}, Kubernetes {k8s})"
 
     def add(self, service: str, operation: str, target: str, error: str) -> None:
         self.calls.append({"service": service, "operation": operation, "target": target, "error": error})
@@ -146,6 +163,7 @@ def _get(api: Any, path: str, operation: str, denied: Denied, *, query: list[tup
          missing_ok: bool = False) -> Any:  # fmt: skip
     from kubernetes.client.exceptions import ApiException
 
+    denied.made[f"kubernetes {operation}"] += 1
     try:
         response = api.call_api(path, "GET", query_params=query or [], header_params={"Accept": "application/json"},
                                 auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True)  # fmt: skip
