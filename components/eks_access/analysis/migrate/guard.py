@@ -74,13 +74,17 @@ def lockouts(after: Analyzer, admins: Sequence[str], nodes: dict[str, str]) -> l
 
 def _node_problem(ident: object, wanted: str, mode: str | None) -> str | None:
     if not isinstance(ident, KubernetesIdentity) or ident.mapping is None:
-        return f"node role loses its node identity (needs a {wanted} access entry)"
+        return f"node role loses its node identity (needs {_a(wanted)} access entry)"
     m = ident.mapping
     if mode == API and (m.mechanism != "access-entry" or m.entry_type != wanted):
-        return f"node role needs a {wanted} access entry in API mode, has {describe(ident)}"
+        return f"node role needs {_a(wanted)} access entry in API mode, has {describe(ident)}"
     if m.mechanism == "access-entry" and m.entry_type != wanted:
-        return f"node role needs a {wanted} access entry, has a {m.entry_type} one"
+        return f"node role needs {_a(wanted)} access entry, has {_a(m.entry_type)} one"
     return None
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'AEIOU' else 'a'} {word}"
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,11 @@ def prove_stage(before: Analyzer, after: Analyzer, creator: str | None) -> Proof
     explained = {line.principal: line for line in identities}
     diff = diff_analyzers(before, after, "before", "after")
     lines = list(identities)
+    spellings = {arn.lower(): arn for arn in explained}
     for pd in diff.principals:
+        who = pd.principal.display
+        if spellings.get(who.lower(), who) != who:
+            continue  # an aws-auth row's other spelling of an ARN proved above: not another principal
         lines += _permission_lines(pd, explained)
     return Proof(tuple(lines))
 
@@ -67,7 +71,7 @@ def describe(ident: KubernetesIdentity | NotMapped) -> str:
 
 
 def _identity_lines(before: Analyzer, after: Analyzer, creator: str | None) -> list[Line]:
-    arns = _mapped(before) + [a for a in _mapped(after) if a not in _mapped(before)]
+    arns = _principal_arns(before, after)
     out: list[Line] = []
     for arn in arns:
         old, new = before.resolver.resolve(arn), after.resolver.resolve(arn)
@@ -103,8 +107,20 @@ def _session_note(old: KubernetesIdentity | NotMapped, new: KubernetesIdentity |
     return "username template {{SessionName}}: rendered by EKS now, as aws-iam-authenticator did (the model renders both alike)"
 
 
-def _mapped(analyzer: Analyzer) -> list[str]:
-    return [m.principal_arn for m in analyzer.resolver.in_effect() if m.principal_arn and m.kind != "account"]
+def _principal_arns(before: Analyzer, after: Analyzer) -> list[str]:
+    """Every ARN a mapping names on either side, once: aws-auth compares ARNs lower-cased
+    (aws-iam-authenticator pkg/mapper/configmap), so a row's spelling yields to an entry's."""
+    spelled: dict[str, str] = {}
+    from_entry: set[str] = set()
+    for m in (m for a in (before, after) for m in a.resolver.in_effect()):
+        if m.principal_arn is None or m.kind == "account":
+            continue
+        key = m.principal_arn.lower()
+        if key not in spelled or (m.mechanism == "access-entry" and key not in from_entry):
+            spelled[key] = m.principal_arn
+        if m.mechanism == "access-entry":
+            from_entry.add(key)
+    return list(spelled.values())
 
 
 def _accounts(before: Analyzer, after: Analyzer) -> list[Line]:
