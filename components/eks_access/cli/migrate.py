@@ -72,7 +72,10 @@ def run_migrate(args: argparse.Namespace) -> tuple[int, str]:
     lockouts = sum(len(r.lockouts) for r in results)
     written = not blocked and lockouts == 0 and (differences == 0 or args.allow_difference)
     if written:
-        _write(out, [(s.file_name, _stage_yaml(s, str(file))) for s in stages])
+        from eks_access.cli.main import _cleanup_on_signals
+
+        with _cleanup_on_signals():  # Ctrl-C while writing unwinds, and _write removes its sibling
+            _write(out, [(s.file_name, _stage_yaml(s, str(file))) for s in stages])
     code = 0 if differences == 0 and lockouts == 0 and not blocked else 1
     render = _json if args.format == "json" else _text
     return code, render(str(file), str(out), results, conflicts, blocked, written)
@@ -160,9 +163,9 @@ def _creator(records: list[dict[str, Any]]) -> str | None:
 
 
 def _stage_yaml(stage: Any, source: str) -> str:
-    head = [f"# Stage {stage.number} of the aws-auth -> access entries migration of {source}: {stage.title}.",
+    head = [f"# Stage {stage.number} of the aws-auth -> access entries migration of {one_line(source)}: {stage.title}.",
             "# Written by `eks-access migrate`; apply the stages in order with `pulumi up`. Changes:"]  # fmt: skip
-    head += [f"#   {c}" for c in stage.changes]
+    head += [f"#   {one_line(c)}" for c in stage.changes]
     body = yaml.safe_dump({"config": stage.config}, sort_keys=False, default_flow_style=False, allow_unicode=True)
     return "\n".join(head) + "\n" + body
 
