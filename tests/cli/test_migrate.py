@@ -183,3 +183,27 @@ def test_a_non_empty_out_is_refused_and_untouched(dev: Path, capsys: pytest.Capt
 def test_plan_file_is_not_an_input(dev: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = _run(capsys, "migrate", "--plan", "plan.json", "--out", "out")
     assert (code, err) == (2, "eks-access: error: --plan: `migrate` reads a stack config (--stack/--config), not a plan\n")
+
+
+def test_api_and_config_map_input_has_two_stages_and_admins_stay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    glass = "arn:aws:iam::111122223333:role/BreakGlass"
+    config: dict[str, Any] = {
+              "aws:region": "ap-northeast-2",
+              f"{P}:cluster": {"name": "myeks", "authenticationMode": "API_AND_CONFIG_MAP", "admins": [glass]},
+              f"{P}:teams": [{"name": "ops", "roleName": "EKSOps", "mapping": "aws-auth", "clusterRoleBindings": ["view"]},
+                             {"name": "dev", "roleName": "EKSDev"}]}  # fmt: skip
+    (tmp_path / "Pulumi.mig.yaml").write_text(yaml.safe_dump({"config": config}))
+    code, out, err = _run(capsys, "migrate", "--stack", "mig", "--out", "out")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[2:4] == ["Stage 1 (stage1.yaml): aws-auth mappings replaced by access entries",
+                          "  change: teams[0] (ops): aws-auth mapRoles row -> access entry"]  # fmt: skip
+    assert (f"  same: {glass}: username arn:aws:sts::111122223333:assumed-role/BreakGlass/{{{{SessionName}}}}, groups [none], "
+            "access policies [AmazonEKSClusterAdminPolicy] (access entry)") in lines  # fmt: skip
+    assert lines[-1] == "Proved: no principal's identity or permissions change; wrote out/stage1.yaml, out/stage2.yaml"
+    stage2 = yaml.safe_load((tmp_path / "out" / "stage2.yaml").read_text())["config"]
+    assert stage2 == {**config, f"{P}:cluster": {**config[f"{P}:cluster"], "authenticationMode": "API"},
+                      f"{P}:teams": [{"name": "ops", "roleName": "EKSOps", "clusterRoleBindings": ["view"]},
+                                     {"name": "dev", "roleName": "EKSDev"}]}  # fmt: skip
