@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from eks_access.analysis.analyzer import Analyzer
 from eks_access.analysis.diff import PrincipalDiff, diff_analyzers
+from eks_access.analysis.diff.compute import principals_of
 from eks_access.authz.identity import MASTERS, SESSION, KubernetesIdentity, NotMapped
 from eks_access.model.eks import CONFIG_MAP, IdentityMapping
 
@@ -56,6 +57,10 @@ def prove_stage(before: Analyzer, after: Analyzer, creator: str | None) -> Proof
         if spellings.get(who.lower(), who) != who:
             continue  # an aws-auth row's other spelling of an ARN proved above: not another principal
         lines += _permission_lines(pd, explained)
+    listed = {line.principal.lower() for line in lines}
+    for p in {**principals_of(before), **principals_of(after)}.values():
+        if p.is_iam and p.display.lower() not in listed:
+            lines.append(Line("same", p.display, "no mapping of its own; effective permissions unchanged"))
     return Proof(tuple(lines))
 
 
