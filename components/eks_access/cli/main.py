@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eks_access.cli.diff import add_diff_command
 
     add_diff_command(sub)
+    from eks_access.cli.migrate import add_migrate_command
+
+    add_migrate_command(sub, common, fmt)
     for name, what in (("kubeconfig", "the kubeconfig a team member uses"), ("aws-config", "the ~/.aws/config profile a team member adds")):
         p = sub.add_parser(name, parents=[common], help=what)
         p.add_argument("--team", required=True)
@@ -226,6 +229,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from eks_access.cli.diff import run_diff
 
         return _emit(*run_diff(args))
+    if command == "migrate":
+        from eks_access.cli.migrate import run_migrate
+
+        return _emit(*run_migrate(args))
     records, exports, guardrails_raw = _plan(args)
     if command == "check":
         from eks_access.guardrails import load_guardrail_config, run_checks
