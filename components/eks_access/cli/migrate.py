@@ -29,8 +29,9 @@ from typing import Any
 import yaml
 
 from eks_access.errors import EksAccessError, SpecError, UsageError, one_line
+from eks_access.model.eks import CLUSTER_CREATOR
 
-CREATOR_REASON = "eks-cluster-creator"
+CREATOR_REASON = CLUSTER_CREATOR
 
 
 def add_migrate_command(sub: Any, common: argparse.ArgumentParser, fmt: argparse.ArgumentParser) -> None:
