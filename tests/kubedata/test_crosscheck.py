@@ -1,6 +1,6 @@
 """Second, independent source for the vendored 1.31 and 1.32 policy: the Go bootstrap policy that
-kubeedge/kubeedge release tags vendor (upstream k8s.io/kubernetes at a nearby patch level, not
-OpenShift's fork), rendered in the golden files' form by ``tools/kubedata/render.sh``. Its record
+kubeedge/kubeedge release tags vendor (k8s.io/kubernetes at a nearby patch level, replaced by
+kubeedge's fork, unrelated to OpenShift's), rendered in the golden files' form by ``tools/kubedata/render.sh``. Its record
 (``tests/kubedata/kubeedge/<minor>/render.json``: tag, commit, the vendor/modules.txt line, the Go
 used, the SHA-256 of each rendered file) is committed, so this test needs no Go.
 
@@ -22,12 +22,14 @@ from eks_access.kubedata.vendor import YAML_FILES
 
 RENDERED = Path(__file__).parent / "kubeedge"
 
-#: minor -> (kubeedge tag, its commit, the k8s.io/kubernetes line of its vendor/modules.txt).
+#: minor -> (kubeedge tag, its commit, the k8s.io/kubernetes line of its vendor/modules.txt, the Go
+#: it was built with, the scratch copy's `go` line edit).
 SOURCES = {
     "1.31": ("v1.22.0", "bef9dd9e2b090fec90336214f45d4ef2c50ab7da",
-             "# k8s.io/kubernetes v1.31.12 => github.com/kubeedge/kubernetes v1.31.12-kubeedge3"),
+             "# k8s.io/kubernetes v1.31.12 => github.com/kubeedge/kubernetes v1.31.12-kubeedge3", "go1.22.12", None),
     "1.32": ("v1.23.0", "8e9e9fb155d9dee3fd8b6c00463b1b2be7b3e3b4",
-             "# k8s.io/kubernetes v1.32.10 => github.com/kubeedge/kubernetes v1.32.10-kubeedge1"),
+             "# k8s.io/kubernetes v1.32.10 => github.com/kubeedge/kubernetes v1.32.10-kubeedge1", "go1.23.5",
+             "go 1.23.12 lowered to 1.23.5 in go.mod and vendor/modules.txt"),
 }  # fmt: skip
 
 
@@ -39,9 +41,8 @@ def _record(minor: str) -> dict[str, Any]:
 @pytest.mark.parametrize("minor", sorted(SOURCES))
 def test_rendering_is_recorded(minor: str) -> None:
     record = _record(minor)
-    tag, commit, modules = SOURCES[minor]
-    assert (record["repository"], record["tag"], record["commit"], record["modulesTxt"]) == (
-        "https://github.com/kubeedge/kubeedge", tag, commit, modules)
+    assert (record["repository"], record["tag"], record["commit"], record["modulesTxt"], record["go"],
+            record["goModEdit"]) == ("https://github.com/kubeedge/kubeedge", *SOURCES[minor])  # fmt: skip
     assert sorted(record["files"]) == sorted([*YAML_FILES, "feature-gates.json"])
 
 

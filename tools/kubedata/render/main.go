@@ -28,9 +28,8 @@ import (
 // item is one object of a List with its namespace and name, for sorting.
 type item struct {
 	namespace, name string
-	object         interface{}
+	object          interface{}
 }
-
 
 // withType returns obj as a JSON object carrying apiVersion and kind.
 func withType(obj interface{}, gv schema.GroupVersion, kind string) (map[string]interface{}, error) {
