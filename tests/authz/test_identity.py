@@ -146,3 +146,21 @@ def test_access_policies_by_scope() -> None:
     assert can("list", "pods", "dev-team") == "AmazonEKSViewPolicy"
     assert can("list", "pods") == "AmazonEKSViewPolicy"
     assert can("list", "nodes") is None
+
+
+def test_the_cluster_creators_admin_holds_in_config_map_mode() -> None:
+    """EKS keeps the creator's cluster-admin outside aws-auth in CONFIG_MAP mode (offline/implicit.py): the implicit
+    ``eks-cluster-creator`` entry is in effect in every mode; any other access entry is still ignored there."""
+    creator = "arn:aws:iam::111122223333:user/deployer"
+    implicit = {"implicit": "eks-cluster-creator"}
+    records = [cluster(mode="CONFIG_MAP"), access_entry("myeks-creator-access-entry", creator, **implicit),
+               access_policy("myeks-creator-admin-policy", creator, "AmazonEKSClusterAdminPolicy", **implicit),
+               access_entry("other-entry", DEV1), access_policy("other-admin", DEV1, "AmazonEKSClusterAdminPolicy")]  # fmt: skip
+    result = resolve(records, creator)
+    assert ident(result) == (creator, ("system:authenticated",), "access entry myeks-creator-access-entry")
+    assert isinstance(result, KubernetesIdentity)
+    assert [a.policy_name for a in result.access_policies] == ["AmazonEKSClusterAdminPolicy"]
+    other = resolve(records, DEV1)
+    assert isinstance(other, NotMapped)
+    assert other.reason == ("IAM user dev1 is not mapped to any Kubernetes identity "
+                            "(authentication mode CONFIG_MAP; access entries are ignored in CONFIG_MAP mode)")

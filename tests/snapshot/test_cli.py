@@ -71,3 +71,20 @@ def test_a_bad_snapshot_is_one_line_exit_2(tmp_path: Path, snapshot_file: Path, 
     bad.write_text(json.dumps(doc))
     assert main(["can-i", "get", "pods", "--as", "group:x", "--snapshot", str(bad)]) == 2
     assert capsys.readouterr().err == f"eks-access: error: --snapshot: {bad}: version: this eks-access reads snapshot version 1, got 2\n"
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ('{"format": "eks-access-snapshot", "version": NaN}', "NaN is not a JSON value"),
+    ('{"format": "eks-access-snapshot", "format": "x"}', 'the name "format" appears twice in one object'),
+])  # fmt: skip
+def test_a_snapshot_is_strict_json(tmp_path: Path, text: str, why: str, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(text)
+    assert main(["matrix", "--snapshot", str(bad)]) == 2
+    assert capsys.readouterr().err == f"eks-access: error: --snapshot: {bad}: is not a snapshot: {why}\n"
+
+
+def test_migrate_does_not_read_a_snapshot(tmp_path: Path, snapshot_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "--snapshot", str(snapshot_file), "--out", str(tmp_path / "m")]) == 2
+    assert capsys.readouterr().err == "eks-access: error: --snapshot: `migrate` does not read a snapshot\n"
+    assert not (tmp_path / "m").exists()

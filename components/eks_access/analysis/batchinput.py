@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from eks_access.errors import UsageError
 from eks_access.escape.json import escape_hidden
+from eks_access.jsonstrict import NotJson, refuse_constant, unique_object
 from eks_access.safeio import nesting_exceeds
 
 MAX_LINE_BYTES = 1024 * 1024
@@ -56,10 +57,6 @@ class LineSource(Protocol):
     """What ``read_lines`` reads: a binary stream's ``readline`` (stdin's buffer, an open file)."""
 
     def readline(self, size: int = -1, /) -> bytes: ...
-
-
-class _Refused(ValueError):
-    pass
 
 
 def read_lines(stream: LineSource, where: str, limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
@@ -100,7 +97,7 @@ def parse_line(data: bytes, where: str) -> Any:
         value = _DECODER.decode(text)
     except RecursionError:
         raise UsageError(f"{where}: nests deeper than {MAX_DEPTH} levels") from None
-    except _Refused as err:
+    except NotJson as err:
         raise UsageError(f"{where}: {err}") from None
     except json.JSONDecodeError as err:
         raise UsageError(f"{where}: not JSON ({err.msg} at column {err.colno})") from None
@@ -109,19 +106,6 @@ def parse_line(data: bytes, where: str) -> Any:
     if _SURROGATE_ESCAPE.search(text) and _has_surrogate(value):
         raise UsageError(f"{where}: contains a lone surrogate escape (such as \\ud800), which is not text")
     return value
-
-
-def json_kind(value: object) -> str:
-    """What a parsed JSON value is, in JSON's words, for a message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, JsonNumber):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"
 
 
 def dumps_line(echo: Mapping[str, Any], doc: Mapping[str, Any]) -> str:
@@ -155,21 +139,6 @@ def _scalar(value: Any) -> str:
     return text
 
 
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _value in pairs:
-            if key in seen:
-                raise _Refused(f"the name {json.dumps(key)} appears twice in one object")
-            seen.add(key)
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise _Refused(f"{name} is not a JSON value")
-
-
 def _has_surrogate(value: Any) -> bool:
     stack: list[Any] = [value]
     while stack:
@@ -185,8 +154,8 @@ def _has_surrogate(value: Any) -> bool:
     return False
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_unique, parse_constant=_no_constant, parse_int=JsonNumber,
+_DECODER = json.JSONDecoder(object_pairs_hook=unique_object, parse_constant=refuse_constant, parse_int=JsonNumber,
                             parse_float=JsonNumber)  # fmt: skip
 
 
-__all__ = ["MAX_DEPTH", "MAX_LINE_BYTES", "JsonNumber", "LineSource", "as_bytes", "dumps_line", "is_blank", "json_kind", "parse_line", "read_lines"]
+__all__ = ["MAX_DEPTH", "MAX_LINE_BYTES", "JsonNumber", "LineSource", "as_bytes", "dumps_line", "is_blank", "parse_line", "read_lines"]

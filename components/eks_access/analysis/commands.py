@@ -16,8 +16,9 @@ from typing import Any
 
 from ..authz.iam import RequestContext
 from ..errors import EksAccessError, UsageError
+from ..jsonstrict import json_kind
 from .analyzer import Analyzer
-from .batchinput import as_bytes, dumps_line, is_blank, json_kind, parse_line
+from .batchinput import as_bytes, dumps_line, is_blank, parse_line
 from .diagram import build_diagram
 from .matrix import matrix_tables
 from .render import (

@@ -4,7 +4,9 @@ Sources:
 - authentication modes: EKS User Guide "Grant IAM users and roles access to Kubernetes APIs"
   (grant-k8s-access.adoc, "Set Cluster Authentication Mode"): CONFIG_MAP reads only aws-auth,
   API only access entries, API_AND_CONFIG_MAP both; an access entry for an ARN overrides its
-  aws-auth entry (migrating-access-entries.adoc);
+  aws-auth entry (migrating-access-entries.adoc); the cluster creator's admin grant (an implicit
+  access entry in the plan) holds in CONFIG_MAP mode too, where EKS keeps it outside aws-auth
+  (access-entries.adoc, bootstrapClusterCreatorAdminPermissions);
 - access entries match the IAM principal itself (a role session is its role, whose ARN may
   carry a path); default usernames: the user ARN for users, the session ARN
   ``arn:aws:sts::<account>:assumed-role/<role>/{{SessionName}}`` for roles (path removed),
@@ -28,7 +30,13 @@ from dataclasses import dataclass, field
 
 from eks_access.model import AccessModel
 from eks_access.model.arns import canonical_arn, parse_identity, parse_session
-from eks_access.model.eks import API, CONFIG_MAP, AccessPolicyAssociation, IdentityMapping
+from eks_access.model.eks import (
+    API,
+    CLUSTER_CREATOR,
+    CONFIG_MAP,
+    AccessPolicyAssociation,
+    IdentityMapping,
+)
 
 AUTHENTICATED = "system:authenticated"
 MASTERS = "system:masters"
@@ -98,7 +106,7 @@ class IdentityResolver:
             if m.principal_arn is None:
                 continue
             if m.mechanism == "access-entry":
-                if self.mode == CONFIG_MAP:
+                if self.mode == CONFIG_MAP and m.implicit != CLUSTER_CREATOR:
                     self.ignored.append(m)
                 else:
                     self.entries.setdefault(m.principal_arn, m)

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eks_access.cli.diff import add_diff_command
 
     add_diff_command(sub)
+    from eks_access.cli.migrate import add_migrate_command
+
+    add_migrate_command(sub, common, fmt)
     from eks_access.cli.snapshot import add_snapshot_command
 
     add_snapshot_command(sub)
@@ -245,6 +248,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from eks_access.cli.snapshot import run_with_snapshot
 
         return _emit(*run_with_snapshot(args))
+    if command == "migrate":
+        from eks_access.cli.migrate import run_migrate
+
+        return _emit(*run_migrate(args))
     records, exports, guardrails_raw = _plan(args)
     if command == "check":
         from eks_access.guardrails import load_guardrail_config, run_checks

@@ -24,6 +24,7 @@ from eks_access.config.project import (
 )
 from eks_access.config.yamlload import MAX_DEPTH, ConfigFileError, Loaded, load_yaml_file
 from eks_access.errors import SpecError
+from eks_access.jsonstrict import refuse_constant
 from eks_access.safeio import nesting_exceeds
 from eks_access.spec import STACK_KEYS, StackSpec, load_stack
 
@@ -171,7 +172,7 @@ def _decode(value: Any, key: str) -> Any:
     if not (isinstance(value, str) and value[:1] in "[{"):
         return value
     try:
-        decoded = json.loads(value, parse_constant=_no_constant)
+        decoded = json.loads(value, parse_constant=refuse_constant)
     except RecursionError:
         raise SpecError(key, f"its JSON text nests deeper than {MAX_DEPTH} levels") from None
     except ValueError:
@@ -179,10 +180,6 @@ def _decode(value: Any, key: str) -> Any:
     if nesting_exceeds(decoded, MAX_DEPTH):
         raise SpecError(key, f"its JSON text nests deeper than {MAX_DEPTH} levels")
     return decoded
-
-
-def _no_constant(name: str) -> float:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _namespaced(path: str, project: str = PROJECT) -> str:

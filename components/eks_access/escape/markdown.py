@@ -24,21 +24,45 @@ punctuation only matters at the start of a line, which a table cell never is.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from eks_access.escape.text import shorten, visible
+
+#: GitHub refuses a comment body over 65,536 characters: its REST API answers 422 "Body is too
+#: long (maximum is 65536 characters)" (as seen in telia-oss/github-pr-resource#259).
+GITHUB_COMMENT_LIMIT = 65536
 
 _BACKTICKS = re.compile(r"`+")
 _INLINE = re.compile(r"([\\`*_~\[\]<>&|$])|(?=://)|(?i:(?<=www)(?=\.))")
 _SPACED = {"@": "@&#8203;", "#": "#&#8203;"}
 
 
-def code(name: str, limit: int | None = None) -> str:
-    """``name`` as an unbreakable code span, for a table cell; longer than ``limit``, shortened."""
+def code(name: str, limit: int | None = None, *, table: bool = True) -> str:
+    """``name`` as an unbreakable code span; longer than ``limit``, shortened. In a table cell
+    (``table``) a ``|`` is written ``\\|``; elsewhere that would show the backslash."""
     text = visible(name if limit is None else shorten(name, limit))
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
-    return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
+    shown = text.replace("|", chr(92) + "|") if table else text
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def fit(head: list[str], rows: list[str], limit: int, left_out: Callable[[int], str]) -> str:
+    """``head`` and as many ``rows`` as fit in ``limit`` characters; when some do not, a closing
+    line ``left_out(n)`` says how many were left out (the rows are ordered most important first)."""
+    text = "\n".join([*head, *rows, ""])
+    if len(text) <= limit:
+        return text
+    size = sum(len(line) + 1 for line in head)
+    kept: list[str] = []
+    for row in rows:
+        note = left_out(len(rows) - len(kept) - 1)
+        if size + len(row) + 1 + len(note) + 2 > limit:
+            break
+        kept.append(row)
+        size += len(row) + 1
+    return "\n".join([*head, *kept, "", left_out(len(rows) - len(kept)), ""])
 
 
 def prose(text: str, limit: int | None = None) -> str:

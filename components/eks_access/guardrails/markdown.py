@@ -2,8 +2,7 @@
 
 A summary line, one table row per finding (mandatory first, as ``check`` orders its exit code),
 and the rules that fired with their references and how to allow an exception. GitHub refuses a
-comment body over 65,536 characters (its REST API answers 422 "Body is too long (maximum is
-65536 characters)", as seen in telia-oss/github-pr-resource#259), so a longer report drops the
+comment body over 65,536 characters (:data:`eks_access.escape.markdown.GITHUB_COMMENT_LIMIT`), so a longer report drops the
 rule details, then shortens names and messages (with a visible marker) until every row fits,
 and only when even the shortest rows do not fit leaves out the last ones (advisory before
 mandatory) and says how many.
@@ -17,12 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from eks_access.escape.markdown import code, prose
+from eks_access.escape.markdown import GITHUB_COMMENT_LIMIT, code, fit, prose
 from eks_access.escape.text import shorten
 from eks_access.guardrails.catalog import RULES_BY_ID
 from eks_access.guardrails.model import Enforcement, Finding
-
-GITHUB_COMMENT_LIMIT = 65536
 
 #: (longest resource name, longest word of a message, longest message) shown, tried in turn
 #: until every row fits; ``None``: in full.
@@ -64,7 +61,7 @@ def render_markdown(findings: Sequence[Finding], *, resources: int | None = None
         table = "\n".join([*head, *rows, ""])
         if len(table) <= limit:
             return table
-    return _truncated(head, rows, limit)
+    return fit(head, rows, limit, _left_out)
 
 
 def _row(f: Finding, name: int | None, word: int | None, message: int | None) -> str:
@@ -82,19 +79,6 @@ def _details(findings: Sequence[Finding]) -> list[str]:
             f"Exception: `guardrails.allow.{rule.id}` in the stack config. [More]({rule.help_uri})"
         )
     return [*lines, "", "</details>", ""]
-
-
-def _truncated(head: list[str], rows: list[str], limit: int) -> str:
-    """As many rows as fit under ``limit`` with a closing line saying how many were left out."""
-    size = sum(len(line) + 1 for line in head)
-    kept: list[str] = []
-    for row in rows:
-        note = _left_out(len(rows) - len(kept) - 1)
-        if size + len(row) + 1 + len(note) + 2 > limit:
-            break
-        kept.append(row)
-        size += len(row) + 1
-    return "\n".join([*head, *kept, "", _left_out(len(rows) - len(kept)), ""])
 
 
 def _left_out(n: int) -> str:

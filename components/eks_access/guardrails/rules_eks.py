@@ -25,7 +25,7 @@ from eks_access.guardrails.model import (
     emit,
 )
 from eks_access.guardrails.privilege import KUBE_SYSTEM, privileged_request
-from eks_access.model.eks import AccessPolicyAssociation, IdentityMapping
+from eks_access.model.eks import CLUSTER_CREATOR, AccessPolicyAssociation, IdentityMapping
 
 
 def declared_mappings(ctx: CheckContext) -> list[IdentityMapping]:
@@ -210,7 +210,7 @@ EKS_CLUSTER_ADMIN_POLICY = Rule(
 
 # --- EKS-CREATOR-ADMIN ---------------------------------------------------------------------
 
-CREATOR = "eks-cluster-creator"
+CREATOR = CLUSTER_CREATOR
 
 
 def _check_creator_admin(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:

@@ -23,6 +23,11 @@ API_AND_CONFIG_MAP = "API_AND_CONFIG_MAP"
 CONFIG_MAP = "CONFIG_MAP"
 AUTHENTICATION_MODES = (API, API_AND_CONFIG_MAP, CONFIG_MAP)
 
+#: The ``implicit`` reason of the access entry and admin policy EKS gives the IAM identity that
+#: created the cluster (offline/implicit.py, docs/plan-format.md "Implicit records"). In CONFIG_MAP
+#: mode EKS keeps that cluster-admin grant outside aws-auth, so it is in effect in every mode.
+CLUSTER_CREATOR = "eks-cluster-creator"
+
 
 @dataclass(frozen=True)
 class Cluster:

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from eks_access.model.eks import CLUSTER_CREATOR
 from eks_access.offline.wire import is_unknown, ref_name
 from eks_access.spec.fields import ASSUMED_ROLE_ARN
 
@@ -36,7 +37,7 @@ CLUSTER_TYPES = frozenset({"eks:index:Cluster", "aws:eks/cluster:Cluster"})
 NODE_GROUP_TYPES = frozenset({"eks:index:ManagedNodeGroup", "aws:eks/nodeGroup:NodeGroup"})
 
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
-CREATOR = "eks-cluster-creator"
+CREATOR = CLUSTER_CREATOR
 MANAGED_NODE_GROUP = "eks-managed-node-group"
 
 #: EKS's default mode when a cluster is created without an access config; pulumi-eks says the

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from eks_access.errors import UsageError, one_line
+from eks_access.jsonstrict import json_kind, refuse_constant
 from eks_access.model.values import UNKNOWN_SENTINEL
 from eks_access.safeio import FileReadError, nesting_exceeds, read_regular_file
 
@@ -55,7 +56,7 @@ def read_plan(path: Path) -> list[dict[str, Any]]:
         hint = " (run `eks-access plan --out DIR` first)" if str(err) == "not found" else ""
         raise PlanFileError(f"{where}: {err}{hint}") from None
     try:
-        records = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        records = json.loads(data.decode("utf-8"), parse_constant=refuse_constant)
     except RecursionError:
         raise PlanFileError(f"{where}: nests deeper than {MAX_PLAN_DEPTH} levels") from None
     except UnicodeDecodeError:
@@ -67,24 +68,24 @@ def read_plan(path: Path) -> list[dict[str, Any]]:
 
 def check_records(records: object, where: str) -> list[dict[str, Any]]:
     if not isinstance(records, list):
-        raise PlanFileError(f"{where}: must be a JSON list of records, got {_json_kind(records)}")
+        raise PlanFileError(f"{where}: must be a JSON list of records, got {json_kind(records)}")
     names: set[tuple[str, str]] = set()
     for i, record in enumerate(records):
         at = f"{where}: record [{i}]"
         if not isinstance(record, dict):
-            raise PlanFileError(f"{at}: must be an object, got {_json_kind(record)}")
+            raise PlanFileError(f"{at}: must be an object, got {json_kind(record)}")
         for field, kinds in _REQUIRED.items():
             if field not in record:
                 raise PlanFileError(f"{at}: missing key {field!r}")
             if not isinstance(record[field], kinds):
-                raise PlanFileError(f"{at}.{field}: must be {_schema_kind(kinds)}, got {_json_kind(record[field])}")
+                raise PlanFileError(f"{at}.{field}: must be {_schema_kind(kinds)}, got {json_kind(record[field])}")
         at = f"{where}: record [{i}] ({one_line(record['type'], 120)} {one_line(record['name'], 120)!r})"
         if "parent" not in record:
             raise PlanFileError(f"{at}: missing key 'parent'")
         if record["parent"] is not None and not isinstance(record["parent"], str):
-            raise PlanFileError(f"{at}.parent: must be a string or null, got {_json_kind(record['parent'])}")
+            raise PlanFileError(f"{at}.parent: must be a string or null, got {json_kind(record['parent'])}")
         if "implicit" in record and not isinstance(record["implicit"], str):
-            raise PlanFileError(f"{at}.implicit: must be a string, got {_json_kind(record['implicit'])}")
+            raise PlanFileError(f"{at}.implicit: must be a string, got {json_kind(record['implicit'])}")
         unknown = set(record) - {*_REQUIRED, "parent", "implicit"}
         if unknown:
             raise PlanFileError(f"{at}: unknown key {sorted(unknown)[0]!r}")
@@ -97,23 +98,7 @@ def check_records(records: object, where: str) -> list[dict[str, Any]]:
     return records
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON value")
-
-
 def _schema_kind(kinds: tuple[type, ...]) -> str:
     return {str: "a string", bool: "true or false", dict: "an object"}[kinds[0]]
 
 
-def _json_kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"

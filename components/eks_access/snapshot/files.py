@@ -1,7 +1,7 @@
 """Reading a snapshot file as untrusted input, writing one as the plan's files are written.
 
-Read: a regular file of bounded size, UTF-8 JSON without NaN/Infinity, nesting bounded
-(``safeio``, as ``--plan`` is read). Write: the whole document or nothing (a temporary file in
+Read: a regular file of bounded size, UTF-8 JSON as RFC 8259 has it (``jsonstrict``: no
+NaN/Infinity, no name twice in one object), nesting bounded (``safeio``, as ``--plan`` is read). Write: the whole document or nothing (a temporary file in
 the same directory, then a rename), mode 0600 (it lists the account's principals and
 policies), and never over a file that is not a snapshot: a user's file we did not write is
 left alone.
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from eks_access.errors import UsageError, one_line
+from eks_access.jsonstrict import refuse_constant, unique_object
 from eks_access.model.from_snapshot import FORMAT
 from eks_access.safeio import FileReadError, nesting_exceeds, read_regular_file
 
@@ -32,7 +33,7 @@ def read_snapshot_file(path: Path, flag: str = "--snapshot") -> dict[str, Any]:
     except FileReadError as err:
         raise UsageError(f"{where}: {err}") from None
     try:
-        doc = json.loads(data.decode("utf-8"), parse_constant=_refuse)
+        doc = json.loads(data.decode("utf-8"), parse_constant=refuse_constant, object_pairs_hook=unique_object)
     except RecursionError:
         raise UsageError(f"{where}: nests deeper than {MAX_DEPTH} levels") from None
     except UnicodeDecodeError:
@@ -87,7 +88,3 @@ def _json_default(value: Any) -> Any:
     if callable(isoformat):  # datetime from boto3 and the Kubernetes client
         return isoformat()
     raise TypeError(f"not JSON: {type(value).__name__}")
-
-
-def _refuse(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON value")

@@ -6,7 +6,8 @@ from typing import Any
 
 from eks_access.analysis import Analyzer
 from eks_access.analysis.diff import diff_analyzers
-from eks_access.analysis.diff.report import code, render_json, render_markdown, render_text
+from eks_access.analysis.diff.report import render_json, render_markdown, render_text
+from eks_access.escape.markdown import code
 from tests.builders import (
     ACCOUNT,
     access_entry,
@@ -121,11 +122,13 @@ def test_a_user_that_can_now_assume_a_role_gains_its_kubernetes_access() -> None
 
 
 def test_code_span_cannot_be_broken_out_of() -> None:
-    assert code("plain") == "`plain`"
-    assert code("a`b") == "`` a`b ``"
-    assert code("``x`") == "``` ``x` ```"
-    assert code("x\n# heading") == "`x\\n# heading`"
-    assert code(" padded ") == "`  padded  `"
+    """Outside a table (diff's list items) the escape package's code span keeps ``|`` as it is."""
+    assert code("plain", table=False) == "`plain`"
+    assert code("a`b", table=False) == "``a`b``"
+    assert code("``x`", table=False) == "``` ``x` ```"
+    assert code("x\n# heading", table=False) == "`x\\x0a# heading`"
+    assert code(" padded ", table=False) == "`  padded  `"
+    assert code("a|b", table=False) == "`a|b`"
 
 
 def test_markdown_escapes_names_and_fits_the_limit() -> None:
@@ -135,7 +138,7 @@ def test_markdown_escapes_names_and_fits_the_limit() -> None:
                                   binding("ops-secrets", "Role", "secrets", [group(evil)], namespace="kube-system")])  # fmt: skip
     diff = diff_analyzers(base, head)
     text = render_markdown(diff)
-    assert "  - `` group:ops`](https://x)\\n- **fake** ``" in text.splitlines()
+    assert "  - ``group:ops`](https://x)\\x0a- **fake**``" in text.splitlines()
     short = render_markdown(diff, limit=277)
     assert short == "\n".join([
         "### eks-access diff: 1 principal gains access, 0 lose access",

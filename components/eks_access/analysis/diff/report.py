@@ -17,8 +17,8 @@ from typing import Any
 from eks_access.analysis.diff.compute import AccessDiff, PrincipalDiff
 from eks_access.analysis.diff.show import permission_json, permission_text
 from eks_access.errors import one_line
+from eks_access.escape.markdown import GITHUB_COMMENT_LIMIT, code, fit
 
-GITHUB_COMMENT_LIMIT = 65536
 SIGN = {"gained": "+", "lost": "-"}
 
 
@@ -115,18 +115,9 @@ def _principal_json(pd: PrincipalDiff) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- markdown
-def code(text: str) -> str:
-    """``text`` as one inline code span nothing in it can end early or break out of: control
-    characters escaped (no newline can end the list item), and a fence of one more backtick
-    than the longest run inside, padded with a space that CommonMark strips (spec 6.1)."""
-    flat = one_line(text, 2000)
-    longest = run = 0
-    for ch in flat:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
-    pad = longest or not flat or (flat[0] == " " and flat[-1] == " ")
-    return f"{fence} {flat} {fence}" if pad else f"{fence}{flat}{fence}"
+def _span(text: str) -> str:
+    """A name or line as a list item's code span (no table, so ``|`` stays as it is), at most 2,000 characters."""
+    return code(text, 2000, table=False)
 
 
 def render_markdown(diff: AccessDiff, limit: int = GITHUB_COMMENT_LIMIT) -> str:
@@ -137,27 +128,12 @@ def render_markdown(diff: AccessDiff, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     body: list[str] = []
     for (direction, cause), by_lines in grouped(diff).items():
         sign = "**+ widening**" if direction == "gained" else "**- narrowing**"
-        body.append(f"- {sign} {code(cause)}")
+        body.append(f"- {sign} {_span(cause)}")
         for lines, who in by_lines.items():
-            names = ", ".join(code(p) + (f" ({code(via)})" if via else "") for p, via in who)
+            names = ", ".join(_span(p) + (f" ({_span(via)})" if via else "") for p, via in who)
             body.append(f"  - {names}")
-            body += [f"    - {code(line)}" for line in lines]
-    return _fit([title, ""], body, limit)
-
-
-def _fit(head: list[str], body: list[str], limit: int) -> str:
-    text = "\n".join([*head, *body, ""])
-    if len(text) <= limit:
-        return text
-    size = sum(len(line) + 1 for line in head)
-    kept: list[str] = []
-    for line in body:
-        note = _left_out(len(body) - len(kept) - 1)
-        if size + len(line) + 1 + len(note) + 2 > limit:
-            break
-        kept.append(line)
-        size += len(line) + 1
-    return "\n".join([*head, *kept, "", _left_out(len(body) - len(kept)), ""])
+            body += [f"    - {_span(line)}" for line in lines]
+    return fit([title, ""], body, limit, _left_out)
 
 
 def _left_out(n: int) -> str:
