@@ -78,3 +78,15 @@ def test_each_kind_of_drift_with_its_access_effect(plan_dir: Path, tmp_path: Pat
                      "serviceaccount:default:reporter"}  # its pods get another IAM role
     assert losses == {"arn:aws:iam::111122223333:user/ope1", "arn:aws:iam::111122223333:role/EKSOperators", "group:operators",
                       "serviceaccount:default:reporter"}  # and lose the declared one
+
+
+def test_markdown_names_stay_code(plan_dir: Path, tmp_path: Path, dev_plan_resources: list[dict[str, Any]],
+                                  capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    doc = deploy(dev_plan_resources)
+    doc["kubernetes"]["roleBindings"].append({"metadata": {"name": "hotfix", "namespace": "dev-team"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "dev`s <b>"}]})  # fmt: skip
+    snap = _write(tmp_path, doc)
+    assert main(["drift", "--plan", str(plan_dir), "--snapshot", str(snap), "--format", "markdown"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "- ``+ RoleBinding dev-team/hotfix: ClusterRole view to Group dev`s <b> (exists, no code declares it)``"

@@ -23,10 +23,10 @@ def add_drift_command(sub: Any) -> None:
 def run_drift(args: argparse.Namespace) -> tuple[int, str]:
     from eks_access.analysis import Analyzer
     from eks_access.analysis.diff import diff_analyzers
-    from eks_access.analysis.diff.report import code as code_span
     from eks_access.analysis.diff.report import render_json, render_markdown, render_text
     from eks_access.analysis.drift import drift, text_lines
     from eks_access.cli.snapshot import snapshot_model
+    from eks_access.escape.markdown import code as code_span
     from eks_access.model import read_model
     from eks_access.model.gcpause import paused_gc
     from eks_access.plan.reader import read_plan
@@ -54,5 +54,5 @@ def run_drift(args: argparse.Namespace) -> tuple[int, str]:
     lines += list(text_lines(objects))
     render = render_markdown if args.format == "markdown" else render_text
     if args.format == "markdown":
-        lines = [f"- {code_span(line)}" if line[:1] in "+-~" else line for line in lines]
+        lines = [f"- {code_span(line, table=False)}" if line[:1] in "+-~" else line for line in lines]
     return code, "\n".join([*lines, "", render(diff)])
