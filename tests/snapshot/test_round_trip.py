@@ -90,3 +90,15 @@ def test_aws_auth_counts_only_where_the_cluster_mode_reads_it(dev_plan_resources
     assert answer.allowed is allowed
     if allowed:
         assert answer.chain[0].text == "role Legacy maps to Kubernetes user legacy, groups [operators] (aws-auth mapRoles[0] (ConfigMap kube-system/aws-auth))"
+
+
+def test_describe_cluster_refused_version_from_the_server_mode_inferred(dev_plan_resources: list[dict[str, Any]]) -> None:
+    doc = deploy(dev_plan_resources, version="1.33")
+    doc["eks"]["cluster"] = None
+    doc["kubernetes"]["serverVersion"] = {"major": "1", "minor": "33+", "gitVersion": "v1.33.5-eks-3025e55"}
+    doc["denied"] = [{"service": "eks", "operation": "DescribeCluster", "target": "myeks", "error": "AccessDeniedException"}]
+    model = read_snapshot(doc)
+    assert (model.kubernetes_version, model.authentication_mode, model.mode_inferred) == ("1.33", "API", True)
+    answer = Analyzer(model).can_i(DEV1, "list", "pods", "default", context=CONTEXT)
+    assert answer.allowed
+    assert answer.notes == ("incomplete: DescribeCluster denied (myeks)",)

@@ -34,7 +34,9 @@ def snapshot_records(document: Any) -> list[dict[str, Any]]:
     doc = check_document(document)
     eks: Mapping[str, Any] = doc["eks"]
     implicit = Implicit(eks["cluster"], list(eks["accessEntries"]))
-    return [*iam_records(doc["iam"]), *eks_records(eks, implicit), *kubernetes_records(doc["kubernetes"], implicit)]
+    k8s: Mapping[str, Any] = doc["kubernetes"]
+    return [*iam_records(doc["iam"]), *eks_records(eks, implicit, k8s["serverVersion"], doc.get("cluster")),
+            *kubernetes_records(k8s, implicit)]  # fmt: skip
 
 
 def read_snapshot(document: Any) -> AccessModel:

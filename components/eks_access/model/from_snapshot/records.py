@@ -106,9 +106,16 @@ def _principal(kind: str, body: Mapping[str, Any], where: str) -> Iterator[Recor
 
 
 # ---------------------------------------------------------------------------------------- EKS
-def eks_records(eks: Mapping[str, Any], implicit: Implicit) -> Iterator[Record]:
+def eks_records(eks: Mapping[str, Any], implicit: Implicit, server: Mapping[str, Any] | None = None,
+                cluster_name: Any = None) -> Iterator[Record]:  # fmt: skip
     cluster = eks["cluster"]
     name = None
+    if cluster is None and server_version(server):
+        # DescribeCluster refused: the version the API server reports, the mode unknown (read as a
+        # plan whose cluster sets it to null: inferred from the mappings, and answers say so)
+        name = cluster_name if isinstance(cluster_name, str) else None
+        yield _record("aws:eks/cluster:Cluster", f"cluster {name or '(unknown)'}",
+                      {"name": name, "version": server_version(server), "accessConfig": None})  # fmt: skip
     if cluster is not None:
         name = text(cluster, "name", "eks.cluster")
         inputs: dict[str, Any] = {"name": name, "version": cluster.get("version")}
@@ -144,6 +151,14 @@ def _access_entry(body: Mapping[str, Any], where: str, implicit: Implicit) -> It
         yield _record("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", f"{str(policy).rsplit('/', 1)[-1]} association of {arn}",
                       {"clusterName": entry.get("clusterName"), "principalArn": arn, "policyArn": policy,
                        "accessScope": dict(scope)}, implicit=why)  # fmt: skip
+
+
+def server_version(server: Mapping[str, Any] | None) -> str | None:
+    """``major.minor`` from GET /version (EKS reports minor as ``31+``)."""
+    if not isinstance(server, Mapping):
+        return None
+    major, minor = str(server.get("major") or ""), "".join(c for c in str(server.get("minor") or "") if c.isdigit())
+    return f"{major}.{minor}" if major.isdigit() and minor else None
 
 
 # ---------------------------------------------------------------------------------------- Kubernetes
