@@ -42,7 +42,8 @@ def synthetic(roles: int, bindings: int) -> dict[str, Any]:
                         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "edit"}})  # fmt: skip
     return {
         "format": "eks-access-snapshot", "version": 1, "account": ACCOUNT, "partition": "aws",
-        "iam": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": role_list, "Policies": []},
+        "iam": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": role_list, "Policies": [],
+                "OpenIDConnectProviderList": []},
         "eks": {"cluster": {"name": "bench", "version": "1.34", "accessConfig": {"authenticationMode": "API"}},
                 "accessEntries": entries, "podIdentityAssociations": []},
         "kubernetes": {"serverVersion": None, "namespaces": [], "clusterRoles": [], "clusterRoleBindings": crbs,

@@ -25,7 +25,8 @@ def test_snapshot_of_the_live_server_agrees_with_subject_access_review(control_p
     assert denied.calls == []
     assert not any(o["metadata"]["name"] == "aws-auth" for o in k8s["serviceAccounts"])
     doc = {"format": "eks-access-snapshot", "version": 1, "account": "111122223333", "partition": "aws",
-           "iam": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []},
+           "iam": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+                   "OpenIDConnectProviderList": []},
            "eks": {"cluster": None, "accessEntries": [], "podIdentityAssociations": []}, "kubernetes": k8s, "denied": []}  # fmt: skip
     version = normalize_version(discovery.server_version(control_plane))
     analyzer = Analyzer(read_snapshot(doc), version)

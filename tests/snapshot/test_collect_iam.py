@@ -20,6 +20,7 @@ from tests.snapshot.deployed import deploy
 from tests.snapshot.test_round_trip import CAN_I, CONTEXT
 
 ACCOUNT = "123456789012"  # moto's default account; the plan's own is 111122223333
+ISSUER = "oidc.eks.ap-northeast-2.amazonaws.com/id/34DC390C3284D5349D1318C9255B5FDD"
 
 
 @pytest.fixture
@@ -57,6 +58,7 @@ def _in_account(value: Any) -> Any:
 def test_iam_from_moto_answers_as_the_plan(iam: Any, dev_plan_resources: list[dict[str, Any]]) -> None:
     records = _in_account(dev_plan_resources)
     _create(iam, records)
+    iam.create_open_id_connect_provider(Url=f"https://{ISSUER}", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"])
     denied = Denied()
     collected = collect_iam(iam, denied)
     assert denied.calls == []
@@ -64,10 +66,13 @@ def test_iam_from_moto_answers_as_the_plan(iam: Any, dev_plan_resources: list[di
     assert role["Arn"] == f"arn:aws:iam::{ACCOUNT}:role/EKSOperators"
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
     assert [p["PolicyName"] for p in role["RolePolicyList"]] == ["eks-describe-cluster"]
+    assert collected["OpenIDConnectProviderList"] == [{"Arn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"}]
     doc = deploy(records)
     doc["account"] = ACCOUNT
     doc["iam"] = json.loads(json.dumps(collected, default=str))
-    plan, snap = Analyzer.from_records(records), Analyzer(read_snapshot(doc))
+    model = read_snapshot(doc)
+    assert [i.issuer for i in model.iam.oidc_issuers] == [ISSUER, ISSUER]  # the provider's, then the cluster's
+    plan, snap = Analyzer.from_records(records), Analyzer(model)
     for who, verb, resource, ns in CAN_I:
         who = who.replace("111122223333", ACCOUNT)
         a = plan.can_i(who, verb, resource, ns, context=CONTEXT)
@@ -86,5 +91,7 @@ def test_a_denied_iam_read_is_recorded_not_fatal() -> None:
     limited = boto3.client("iam", region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
                            aws_secret_access_key=key["SecretAccessKey"])  # fmt: skip
     denied = Denied()
-    assert collect_iam(limited, denied) == {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}
-    assert denied.calls == [{"service": "iam", "operation": "GetAccountAuthorizationDetails", "target": "", "error": "AccessDenied"}]
+    assert collect_iam(limited, denied) == {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+                                            "OpenIDConnectProviderList": []}  # fmt: skip
+    assert denied.calls == [{"service": "iam", "operation": "GetAccountAuthorizationDetails", "target": "", "error": "AccessDenied"},
+                            {"service": "iam", "operation": "ListOpenIDConnectProviders", "target": "", "error": "AccessDenied"}]  # fmt: skip

@@ -44,8 +44,8 @@ def test_snapshot_writes_a_0600_file_the_analyzer_reads(world: dict[str, Any], t
     out = tmp_path / "live.json"
     assert main(["snapshot", "--cluster", "myeks", "--region", "ap-northeast-2", "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    # sts 1, iam 1, eks: DescribeCluster 1, ListAccessEntries 2 pages, 4 entries x (Describe, ListAssociated), Pod Identity 1 + 1
-    assert captured.out == f"Wrote {out} (mode 0600): 23 API calls (AWS 15, Kubernetes 8)\n"
+    # sts 1, iam GetAccountAuthorizationDetails 1 + ListOpenIDConnectProviders 1, eks: DescribeCluster 1, ListAccessEntries 2 pages, 4 entries x (Describe, ListAssociated), Pod Identity 1 + 1
+    assert captured.out == f"Wrote {out} (mode 0600): 24 API calls (AWS 16, Kubernetes 8)\n"
     assert captured.err.splitlines() == [
         "eks-access snapshot: identity: sts GetCallerIdentity",
         "eks-access snapshot: IAM: GetAccountAuthorizationDetails",

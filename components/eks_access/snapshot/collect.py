@@ -23,6 +23,7 @@ from eks_access.model.from_snapshot import FORMAT, VERSION
 CALLS = (
     ("sts:GetCallerIdentity", "sts.get_caller_identity"),
     ("iam:GetAccountAuthorizationDetails", "iam.get_account_authorization_details"),
+    ("iam:ListOpenIDConnectProviders", "iam.list_open_id_connect_providers"),
     ("eks:DescribeCluster", "eks.describe_cluster"),
     ("eks:ListAccessEntries", "eks.list_access_entries"),
     ("eks:DescribeAccessEntry", "eks.describe_access_entry"),
@@ -104,7 +105,9 @@ def collect_iam(iam: Any, denied: Denied) -> dict[str, list[Any]]:
         return True
 
     if _aws(denied, "iam", "GetAccountAuthorizationDetails", "", pages) is None:
-        return {k: [] for k in _IAM_LISTS}
+        out = {k: [] for k in _IAM_LISTS}
+    providers = _aws(denied, "iam", "ListOpenIDConnectProviders", "", iam.list_open_id_connect_providers)
+    out["OpenIDConnectProviderList"] = providers["OpenIDConnectProviderList"] if providers else []
     return out
 
 

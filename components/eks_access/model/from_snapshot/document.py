@@ -19,7 +19,8 @@ VERSION = 1
 
 #: section -> key -> "list" | "object" | "object-or-null"
 SHAPE: dict[str, dict[str, str]] = {
-    "iam": {"UserDetailList": "list", "GroupDetailList": "list", "RoleDetailList": "list", "Policies": "list"},
+    "iam": {"UserDetailList": "list", "GroupDetailList": "list", "RoleDetailList": "list", "Policies": "list",
+            "OpenIDConnectProviderList": "list"},
     "eks": {"cluster": "object-or-null", "accessEntries": "list", "podIdentityAssociations": "list"},
     "kubernetes": {
         "serverVersion": "object-or-null", "namespaces": "list", "clusterRoles": "list", "clusterRoleBindings": "list",

@@ -54,6 +54,9 @@ def iam_records(iam: Mapping[str, Any]) -> Iterator[Record]:
         yield from _principal("user", item(raw, f"iam.UserDetailList[{i}]"), f"iam.UserDetailList[{i}]")
     for i, raw in enumerate(iam["RoleDetailList"]):
         yield from _principal("role", item(raw, f"iam.RoleDetailList[{i}]"), f"iam.RoleDetailList[{i}]")
+    for i, raw in enumerate(iam["OpenIDConnectProviderList"]):  # ListOpenIDConnectProviders: ARNs name the issuer
+        arn = text(item(raw, f"iam.OpenIDConnectProviderList[{i}]"), "Arn", f"iam.OpenIDConnectProviderList[{i}]")
+        yield _record("aws:iam/openIdConnectProvider:OpenIdConnectProvider", f"OIDC provider {arn}", {}, {"arn": arn})
 
 
 def _managed_policy(body: Mapping[str, Any], where: str) -> Record:
