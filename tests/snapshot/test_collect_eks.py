@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
+import time
 from datetime import datetime
 from typing import Any
 
@@ -90,3 +92,59 @@ def test_a_refused_association_list_is_recorded_and_the_rest_collected(eks_secti
         if entry["accessEntry"]["principalArn"] == refused:
             entry["associatedAccessPolicies"] = []
     assert json.loads(json.dumps(got, default=lambda d: d.isoformat())) == expected
+
+
+class SlowEks:
+    """Answers as the deployed cluster would, slowly, counting the calls in flight at once (the
+    Stubber answers in a fixed order, so concurrency is tested on this stand-in)."""
+
+    def __init__(self, section: dict[str, Any]) -> None:
+        self.section = section
+        self.entries = {e["accessEntry"]["principalArn"]: e for e in section["accessEntries"]}
+        self.lock = threading.Lock()
+        self.now = self.most = 0
+
+    def _call(self, value: Any) -> Any:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        time.sleep(0.02)
+        with self.lock:
+            self.now -= 1
+        return copy.deepcopy(value)
+
+    def describe_cluster(self, name: str) -> Any:
+        return self._call({"cluster": self.section["cluster"]})
+
+    def describe_access_entry(self, clusterName: str, principalArn: str) -> Any:
+        return self._call({"accessEntry": self.entries[principalArn]["accessEntry"]})
+
+    def describe_pod_identity_association(self, clusterName: str, associationId: str) -> Any:
+        return self._call({"association": next(a for a in self.section["podIdentityAssociations"] if a["associationId"] == associationId)})
+
+    def get_paginator(self, operation: str) -> Any:
+        outer = self
+
+        class Pages:
+            def paginate(self, clusterName: str, principalArn: str | None = None) -> Any:
+                if operation == "list_access_entries":
+                    return [outer._call({"accessEntries": list(outer.entries)})]
+                if operation == "list_associated_access_policies":
+                    assert principalArn is not None
+                    return [outer._call({"associatedAccessPolicies": outer.entries[principalArn]["associatedAccessPolicies"]})]
+                return [outer._call({"associations": outer.section["podIdentityAssociations"]})]
+
+        return Pages()
+
+
+def test_per_entry_calls_run_concurrently_bounded_and_in_order(eks_section: dict[str, Any]) -> None:
+    many = copy.deepcopy(eks_section)
+    template = many["accessEntries"][0]
+    for i in range(20):
+        extra = copy.deepcopy(template)
+        extra["accessEntry"]["principalArn"] = f"arn:aws:iam::111122223333:role/Team{i}"
+        many["accessEntries"].append(extra)
+    fake = SlowEks(many)
+    got = collect_eks(fake, CLUSTER, Denied(), workers=4)
+    assert got == many
+    assert 1 < fake.most <= 4

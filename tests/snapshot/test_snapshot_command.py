@@ -16,7 +16,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from eks_access.cli.main import main
-from eks_access.snapshot import connect
+from eks_access.snapshot import collect, connect
 from tests.snapshot.deployed import deploy
 from tests.snapshot.test_collect_eks import _stub
 from tests.snapshot.test_collect_kubernetes import RecordedServer, _api
@@ -32,6 +32,7 @@ def world(dev_plan_resources: list[dict[str, Any]], monkeypatch: pytest.MonkeyPa
         clients["iam"].create_role(RoleName="EKSOperators", AssumeRolePolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}))  # fmt: skip
         server = RecordedServer(doc["kubernetes"])
+        monkeypatch.setattr(collect, "WORKERS", 1)  # the Stubber answers in the order it was given
         monkeypatch.setattr(connect, "session", lambda profile, region: type("S", (), {"region_name": region})())
         monkeypatch.setattr(connect, "client", lambda sess, service: clients[service])
         monkeypatch.setattr(connect, "api_client", lambda sess, cluster, kubeconfig, context: _api(server))

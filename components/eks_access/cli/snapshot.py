@@ -98,7 +98,7 @@ def _collect(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     say("IAM: GetAccountAuthorizationDetails")
     iam = c.collect_iam(denied.count(connect.client(sess, "iam")), denied)
     say(f"EKS: cluster {args.cluster}, access entries, access policies, Pod Identity")
-    eks = c.collect_eks(denied.count(connect.client(sess, "eks")), args.cluster, denied)
+    eks = c.collect_eks(denied.count(connect.client(sess, "eks")), args.cluster, denied, c.WORKERS)
     say("Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version")
     api = connect.api_client(sess, eks["cluster"], args.kubeconfig, args.kube_context)
     k8s = c.collect_kubernetes(api, denied) if api is not None else _no_kubernetes(denied)

@@ -11,8 +11,10 @@ Namespaces, the one ConfigMap ``kube-system/aws-auth`` and the server version.
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
@@ -44,6 +46,7 @@ K8S_LISTS = (
 )
 AWS_AUTH_PATH = "/api/v1/namespaces/kube-system/configmaps/aws-auth"
 PAGE = 500
+WORKERS = 8  # concurrent EKS calls per entry / association: bounded, well under EKS's request rates
 
 Progress = Callable[[str], None]
 
@@ -55,11 +58,13 @@ class Denied:
     def __init__(self) -> None:
         self.calls: list[dict[str, str]] = []
         self.made: Counter[str] = Counter()
+        self._lock = threading.Lock()
 
     def count(self, client: Any) -> Any:
         """Count every call ``client`` (a boto3 client) sends; returns the client."""
         def hook(model: Any, **_: Any) -> None:
-            self.made[f"{client.meta.service_model.service_name} {model.name}"] += 1
+            with self._lock:  # calls may run in worker threads
+                self.made[f"{client.meta.service_model.service_name} {model.name}"] += 1
 
         client.meta.events.register_first("before-call.*.*", hook)
         return client
@@ -111,27 +116,51 @@ def collect_iam(iam: Any, denied: Denied) -> dict[str, list[Any]]:
     return out
 
 
-def collect_eks(eks: Any, cluster: str, denied: Denied) -> dict[str, Any]:
+def collect_eks(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> dict[str, Any]:
+    """``workers`` > 1 makes the per-entry and per-association calls concurrently, that many at
+    once (botocore clients are thread-safe; the standard retry mode absorbs throttling)."""
     described = _aws(denied, "eks", "DescribeCluster", cluster, lambda: eks.describe_cluster(name=cluster))
-    entries: list[dict[str, Any]] = []
     arns = _aws(denied, "eks", "ListAccessEntries", cluster, partial(_pages, eks, "list_access_entries", "accessEntries", clusterName=cluster))
-    for arn in arns or []:
-        got = _aws(denied, "eks", "DescribeAccessEntry", arn, partial(eks.describe_access_entry, clusterName=cluster, principalArn=arn))
+
+    def entry(arn: str, mine: Denied) -> dict[str, Any] | None:
+        got = _aws(mine, "eks", "DescribeAccessEntry", arn, partial(eks.describe_access_entry, clusterName=cluster, principalArn=arn))
         if got is None:
-            continue
-        policies = _aws(denied, "eks", "ListAssociatedAccessPolicies", arn,
+            return None
+        policies = _aws(mine, "eks", "ListAssociatedAccessPolicies", arn,
                         partial(_pages, eks, "list_associated_access_policies", "associatedAccessPolicies", clusterName=cluster, principalArn=arn))  # fmt: skip
-        entries.append({"accessEntry": got["accessEntry"], "associatedAccessPolicies": policies or []})
-    pods: list[dict[str, Any]] = []
+        return {"accessEntry": got["accessEntry"], "associatedAccessPolicies": policies or []}
+
+    def association(summary: dict[str, Any], mine: Denied) -> dict[str, Any] | None:
+        ident = summary["associationId"]
+        got = _aws(mine, "eks", "DescribePodIdentityAssociation", ident,
+                   partial(eks.describe_pod_identity_association, clusterName=cluster, associationId=ident))  # fmt: skip
+        return got["association"] if got is not None else None
+
+    entries = _each(arns or [], entry, denied, workers)
     summaries = _aws(denied, "eks", "ListPodIdentityAssociations", cluster,
                      partial(_pages, eks, "list_pod_identity_associations", "associations", clusterName=cluster))
-    for summary in summaries or []:
-        ident = summary["associationId"]
-        got = _aws(denied, "eks", "DescribePodIdentityAssociation", ident,
-                   partial(eks.describe_pod_identity_association, clusterName=cluster, associationId=ident))  # fmt: skip
-        if got is not None:
-            pods.append(got["association"])
+    pods = _each(summaries or [], association, denied, workers)
     return {"cluster": described["cluster"] if described else None, "accessEntries": entries, "podIdentityAssociations": pods}
+
+
+def _each(items: list[Any], task: Callable[[Any, Denied], Any], denied: Denied, workers: int) -> list[Any]:
+    """``task`` on every item, at most ``workers`` at once (per-entry calls are independent);
+    results and refusals in item order whatever the order calls finish in."""
+    def run(one: Any) -> tuple[Any, Denied]:
+        mine = Denied()
+        return task(one, mine), mine
+
+    if workers <= 1 or len(items) <= 1:
+        done = [run(one) for one in items]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(run, items))
+    out = []
+    for result, mine in done:
+        denied.calls += mine.calls
+        if result is not None:
+            out.append(result)
+    return out
 
 
 def _pages(client: Any, operation: str, key: str, **params: Any) -> list[Any]:
