@@ -88,3 +88,9 @@ def test_migrate_does_not_read_a_snapshot(tmp_path: Path, snapshot_file: Path, c
     assert main(["migrate", "--snapshot", str(snapshot_file), "--out", str(tmp_path / "m")]) == 2
     assert capsys.readouterr().err == "eks-access: error: --snapshot: `migrate` does not read a snapshot\n"
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("argv", [["plan", "--out", "x"], ["kubeconfig", "--team", "developers"]])
+def test_commands_that_do_not_read_a_snapshot_say_so(snapshot_file: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*argv, "--snapshot", str(snapshot_file)]) == 2
+    assert capsys.readouterr().err == f"eks-access: error: --snapshot: `{argv[0]}` does not read a snapshot\n"

@@ -230,6 +230,10 @@ def _check_arguments(args: argparse.Namespace) -> None:
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     _check_arguments(args)
+    if getattr(args, "snapshot", None) is not None and command != "drift":
+        from eks_access.cli.snapshot import run_with_snapshot
+
+        return _emit(*run_with_snapshot(args))
     if command == "plan":
         return _cmd_plan(args)
     if command == "diff":
@@ -244,10 +248,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         from eks_access.cli.snapshot import run_snapshot
 
         return _emit(*run_snapshot(args))
-    if getattr(args, "snapshot", None) is not None:
-        from eks_access.cli.snapshot import run_with_snapshot
-
-        return _emit(*run_with_snapshot(args))
     if command == "migrate":
         from eks_access.cli.migrate import run_migrate
 

@@ -82,7 +82,9 @@ def run_snapshot(args: argparse.Namespace) -> tuple[int, str]:
             raise
         raise UsageError(f"snapshot: {type(err).__name__}: {err}") from None
     write_snapshot(doc, out)
-    notes = [f"incomplete: {d['operation']} denied" + (f" ({d['target']})" if d["target"] else "") for d in denied.calls]
+    from eks_access.model.denied import DeniedCall
+
+    notes = [DeniedCall(**d).note for d in denied.calls]
     return 0, "\n".join([*notes, f"Wrote {out} (mode 0600): {denied.summary}"])
 
 
