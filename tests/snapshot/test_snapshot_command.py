@@ -35,7 +35,7 @@ def world(dev_plan_resources: list[dict[str, Any]], monkeypatch: pytest.MonkeyPa
         monkeypatch.setattr(collect, "WORKERS", 1)  # the Stubber answers in the order it was given
         monkeypatch.setattr(connect, "session", lambda profile, region: type("S", (), {"region_name": region})())
         monkeypatch.setattr(connect, "client", lambda sess, service: clients[service])
-        monkeypatch.setattr(connect, "api_client", lambda sess, cluster, kubeconfig, context: _api(server))
+        monkeypatch.setattr(connect, "api_client", lambda sess, cluster, kubeconfig, context, workdir: _api(server))
         with Stubber(eks) as stubber:
             _stub(stubber, doc["eks"])
             yield {"doc": doc, "server": server, "stubber": stubber}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +103,9 @@ def _collect(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     say(f"EKS: cluster {args.cluster}, access entries, access policies, Pod Identity")
     eks = c.collect_eks(denied.count(connect.client(sess, "eks")), args.cluster, denied, c.WORKERS)
     say("Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version")
-    api = connect.api_client(sess, eks["cluster"], args.kubeconfig, args.kube_context)
-    k8s = c.collect_kubernetes(api, denied) if api is not None else _no_kubernetes(denied)
+    with tempfile.TemporaryDirectory(prefix="eks-access-") as workdir:  # 0700, removed with the CA file in it
+        api = connect.api_client(sess, eks["cluster"], args.kubeconfig, args.kube_context, workdir)
+        k8s = c.collect_kubernetes(api, denied) if api is not None else _no_kubernetes(denied)
     return c.snapshot_document(args.cluster, sess.region_name, identity, iam, eks, k8s, denied), denied
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import tempfile
+from pathlib import Path
 from typing import Any
 
 TOKEN_PREFIX = "k8s-aws-v1."
@@ -42,7 +43,10 @@ def eks_token(sess: Any, cluster: str) -> str:
     return TOKEN_PREFIX + base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii").rstrip("=")
 
 
-def api_client(sess: Any, cluster: dict[str, Any] | None, kubeconfig: str | None, context: str | None) -> Any:
+def api_client(sess: Any, cluster: dict[str, Any] | None, kubeconfig: str | None, context: str | None,
+               workdir: str = "") -> Any:  # fmt: skip
+    """``workdir``: a private directory (the caller removes it) for the cluster's CA file, which
+    the client reads by path."""
     from kubernetes import client as k8s
     from kubernetes import config as k8s_config
 
@@ -52,9 +56,8 @@ def api_client(sess: Any, cluster: dict[str, Any] | None, kubeconfig: str | None
         return None
     conf = k8s.Configuration()
     conf.host = cluster["endpoint"]
-    ca = tempfile.NamedTemporaryFile(prefix="eks-access-ca-", suffix=".crt", delete=False)  # noqa: SIM115
-    with ca:
-        ca.write(base64.b64decode(cluster["certificateAuthority"]["data"]))
-    conf.ssl_ca_cert = ca.name
+    ca = Path(workdir or tempfile.gettempdir()) / "cluster-ca.crt"
+    ca.write_bytes(base64.b64decode(cluster["certificateAuthority"]["data"]))
+    conf.ssl_ca_cert = str(ca)
     conf.api_key = {"BearerToken": "Bearer " + eks_token(sess, str(cluster["name"]))}
     return k8s.ApiClient(conf)
