@@ -87,3 +87,39 @@ def test_sdk_errors_are_one_line_and_nothing_is_written(tmp_path: Path, monkeypa
     assert main(["snapshot", "--cluster", "myeks", "--profile", "nosuch", "--out", str(out)]) == 2
     assert capsys.readouterr().err == "eks-access: error: snapshot: ProfileNotFound: The config profile (nosuch) could not be found\n"
     assert not out.exists()
+
+
+def test_the_dev_plan_deployed_to_the_fakes_then_collected_has_no_drift(
+        dev_plan_resources: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """IAM created in moto with the plan's own calls (account 111122223333), EKS answered by the
+    Stubber, the cluster by the recorded server; `snapshot` collects it, `drift` finds nothing."""
+    from eks_access.plan.output import write_plan
+    from tests.snapshot.test_collect_iam import _create
+
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111122223333")
+    doc = deploy(dev_plan_resources)
+    with mock_aws(config={"iam": {"load_aws_managed_policies": True}}):
+        clients = {s: boto3.client(s, region_name="ap-northeast-2") for s in ("iam", "sts", "eks")}
+        _create(clients["iam"], dev_plan_resources)
+        for provider in doc["iam"]["OpenIDConnectProviderList"]:
+            clients["iam"].create_open_id_connect_provider(Url="https://" + provider["Arn"].split(":oidc-provider/")[1],
+                                                           ClientIDList=["sts.amazonaws.com"], ThumbprintList=["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"])  # fmt: skip
+        server = RecordedServer(doc["kubernetes"])
+        monkeypatch.setattr(collect, "WORKERS", 1)
+        monkeypatch.setattr(connect, "session", lambda profile, region: type("S", (), {"region_name": region})())
+        monkeypatch.setattr(connect, "client", lambda sess, service: clients[service])
+        monkeypatch.setattr(connect, "api_client", lambda sess, cluster, kubeconfig, context, workdir: _api(server))
+        with Stubber(clients["eks"]) as stubber:
+            _stub(stubber, doc["eks"])
+            out = tmp_path / "live.json"
+            assert main(["snapshot", "--cluster", "myeks", "--region", "ap-northeast-2", "--out", str(out)]) == 0
+    plan = tmp_path / "plan"
+    write_plan(dev_plan_resources, {}, plan)
+    capsys.readouterr()
+    assert main(["drift", "--plan", str(plan), "--snapshot", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Drift plan {plan} -> snapshot {out}: 0 object(s) differ (137 made by EKS or Kubernetes set aside)",
+        "",
+        f"Access diff plan {plan} -> snapshot {out}: no principal gains or loses access",
+    ]

@@ -11,7 +11,10 @@ line under its cause.
 What EKS and Kubernetes make on their own (the creator's entry, node entries, bootstrap and
 ``eks:`` RBAC: ``implicit`` objects) is never drift: the plan's stand-in creator is whoever ran
 the plan offline, the live one is whoever called CreateCluster. Both sides drop them before
-comparing, and the report says how many it set aside.
+comparing, and the report says how many it set aside. Nor is AWS updating an AWS-managed
+policy: code declares the attachment, AWS owns the document, so the plan's side reads an
+AWS-managed policy as the account has it (GetAccountAuthorizationDetails' default version)
+where the snapshot holds it, instead of the shipped copy.
 """
 
 from __future__ import annotations
@@ -108,9 +111,20 @@ def object_drift(plan: AccessModel, live: AccessModel) -> list[ObjectDrift]:
     return sorted(out, key=lambda o: (order[o.state], o.kind, o.name))
 
 
+def with_live_managed_policies(plan: AccessModel, live: AccessModel) -> AccessModel:
+    """The plan with each AWS-managed policy's contents as the live account has them."""
+    current = {a.policy_arn: a.contents for a in live.iam.attachments
+               if ":iam::aws:policy/" in a.policy_arn and a.contents.known}  # fmt: skip
+    if not current:
+        return plan
+    attachments = tuple(dataclasses.replace(a, contents=current[a.policy_arn]) if a.policy_arn in current else a
+                        for a in plan.iam.attachments)  # fmt: skip
+    return dataclasses.replace(plan, iam=dataclasses.replace(plan.iam, attachments=attachments))
+
+
 def drift(plan: AccessModel, live: AccessModel, diff: Callable[[AccessModel, AccessModel], Any]) -> tuple[Drift, Any]:
     """(object drift, the access diff ``diff(plan, live)`` computes over the declared parts)."""
-    p, dropped_p = declared(plan)
+    p, dropped_p = declared(with_live_managed_policies(plan, live))
     s, dropped_s = declared(live)
     return Drift(tuple(object_drift(p, s)), dropped_p + dropped_s), diff(p, s)
 
