@@ -18,6 +18,7 @@ excused.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -44,7 +45,7 @@ def server_carries(minor: str, version_doc: Mapping[str, Any]) -> tuple[Carry, .
 
 def without_carries(live: Mapping[str, list[dict[str, Any]]], carries: Sequence[Carry]) -> dict[str, list[dict[str, Any]]]:
     """``live`` (field -> objects) with each carry taken out, as vendor.py takes it out of the tree."""
-    out = {field: list(objs) for field, objs in live.items()}
+    out = {field: copy.deepcopy(list(objs)) for field, objs in live.items()}
     for field in set(FIELD_OF_FILE.values()):
         mine = [c for c in carries if FIELD_OF_FILE[c.file] == field]
         if mine:
