@@ -127,7 +127,7 @@ for cmd in kube-apiserver kube-controller-manager; do
   if [ -x "$BIN/$cmd" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$STAMP" ]; then
     continue
   fi
-  log "go build ./cmd/$cmd (nice -n 10; ~30 min the first time on 2 cores)"
+  log "go build ./cmd/$cmd (nice -n 10; kube-apiserver ~12 min the first time on 2 cores)"
   (cd "$TREE" && nice -n 10 go build -trimpath -ldflags "$LDFLAGS" -o "$BIN/$cmd.tmp" "./cmd/$cmd")
   mv "$BIN/$cmd.tmp" "$BIN/$cmd"
   printf '%s' "$STAMP" > "$stamp"
