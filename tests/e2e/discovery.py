@@ -13,34 +13,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from eks_access.kubedata.resources import api_resource_list, preferred_group_versions
 from tests.e2e import controlplane
-
-
-def group_versions(cp: controlplane.ControlPlane) -> list[tuple[str, str]]:
-    """(group, version) in the server's order of preference: core first, then /apis."""
-    out = [("", str(v)) for v in controlplane.get_json(cp, "/api")["versions"]]
-    for g in controlplane.get_json(cp, "/apis")["groups"]:
-        preferred = g["preferredVersion"]["version"]
-        versions = [str(v["version"]) for v in g["versions"]]
-        out += [(str(g["name"]), v) for v in sorted(versions, key=lambda v: v != preferred)]
-    return out
 
 
 def discover(cp: controlplane.ControlPlane) -> list[dict[str, Any]]:
     """Every resource once (first preferred version that serves it), subresources folded in."""
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    for group, version in group_versions(cp):
-        path = f"/api/{version}" if not group else f"/apis/{group}/{version}"
-        for r in controlplane.get_json(cp, path)["resources"]:
-            base, _, sub = str(r["name"]).partition("/")
-            key = (group, base)
-            if not sub and key not in found:
-                found[key] = {"name": base, "group": group, "version": version,
-                              "namespaced": bool(r["namespaced"]), "kind": r["kind"],
-                              "verbs": sorted(r.get("verbs") or []), "subresources": {}}  # fmt: skip
-            elif sub and found.get(key, {}).get("version") == version:
-                found[key]["subresources"][sub] = {"kind": r["kind"], "verbs": sorted(r.get("verbs") or [])}
-    return [found[k] for k in sorted(found)]
+    order = preferred_group_versions(controlplane.get_json(cp, "/api"), controlplane.get_json(cp, "/apis"))
+
+    def resources_of(group: str, version: str) -> Any:
+        return controlplane.get_json(cp, f"/api/{version}" if not group else f"/apis/{group}/{version}")["resources"]
+
+    return api_resource_list(order, resources_of)
 
 
 def server_version(cp: controlplane.ControlPlane) -> str:

@@ -68,7 +68,7 @@ class Question:
 
 
 RESOURCES: tuple[tuple[str, str, str], ...] = (
-    ("", "pods", ""), ("", "pods", "log"), ("", "pods", "exec"), ("", "nodes", ""),
+    ("", "pods", ""), ("", "endpoints", ""), ("", "pods", "log"), ("", "pods", "exec"), ("", "nodes", ""),
     ("", "namespaces", ""), ("", "secrets", ""), ("", "configmaps", ""), ("", "serviceaccounts", ""),
     ("", "serviceaccounts", "token"), ("", "replicationcontrollers", "scale"),
     ("apps", "deployments", ""), ("apps", "deployments", "scale"), ("apps", "statefulsets", "scale"),
@@ -79,7 +79,7 @@ RESOURCES: tuple[tuple[str, str, str], ...] = (
 VERBS = ("get", "list", "create", "update", "delete")
 NAMESPACES = ("", "default", "kube-system", "dev-team", "e2e-alpha", "e2e-beta")
 URLS = ("/healthz", "/healthz/etcd", "/logs", "/logs/kube", "/metrics", "/version", "/api",
-        "/apis/apps", "/livez", "/readyz", "/openapi/v2")  # fmt: skip
+        "/apis/apps", "/livez", "/readyz", "/openapi/v2", "/.well-known/openid-configuration")  # fmt: skip
 
 
 def _special(who: Identity) -> list[Question]:

@@ -9,7 +9,7 @@ versions of its group is listed once, from the first version the server prefers 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -19,6 +19,40 @@ from typing import Any
 from .versions import DATA_PACKAGE, normalize_version
 
 API_RESOURCES_FILE = "api-resources.json"
+
+
+def preferred_group_versions(api: Mapping[str, Any], apis: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(group, version) in a server's order of preference, from its ``/api`` (APIVersions) and
+    ``/apis`` (APIGroupList) documents: the core group first, then each group's preferred version
+    before its others."""
+    out = [("", str(v)) for v in api["versions"]]
+    for g in apis["groups"]:
+        preferred = g["preferredVersion"]["version"]
+        versions = [str(v["version"]) for v in g["versions"]]
+        out += [(str(g["name"]), v) for v in sorted(versions, key=lambda v: v != preferred)]
+    return out
+
+
+def api_resource_list(group_versions: Iterable[tuple[str, str]],
+                      resources_of: Callable[[str, str], Iterable[Mapping[str, Any]]],
+                      keep: Callable[[str, str, str], bool] = lambda group, version, name: True) -> list[dict[str, Any]]:  # fmt: skip
+    """The entries of ``api-resources.json``: every resource once, from the first group version
+    that serves it (``resources_of(group, version)`` is that version's APIResourceList
+    ``resources``), its subresources folded in; ``keep(group, version, resource)`` filters."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for group, version in group_versions:
+        for r in resources_of(group, version):
+            base, _, sub = str(r["name"]).partition("/")
+            if not keep(group, version, base):
+                continue
+            key = (group, base)
+            if not sub and key not in found:
+                found[key] = {"name": base, "group": group, "version": version,
+                              "namespaced": bool(r["namespaced"]), "kind": r["kind"],
+                              "verbs": sorted(r.get("verbs") or []), "subresources": {}}  # fmt: skip
+            elif sub and found.get(key, {}).get("version") == version:
+                found[key]["subresources"][sub] = {"kind": r["kind"], "verbs": sorted(r.get("verbs") or [])}
+    return [found[k] for k in sorted(found)]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from typing import Any
 
 import yaml
 
+from eks_access.kubedata.resources import api_resource_list, preferred_group_versions
+
 REPOSITORY = "https://github.com/openshift/microshift"
 KUBE_TREE = "deps/github.com/openshift/kubernetes/"
 TESTDATA = KUBE_TREE + "plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/"
@@ -267,31 +269,15 @@ def discover(documents: Callable[[str], Any], instance_go: str) -> list[dict[str
     """The api-resources list of the default-enabled group versions, in tests/e2e/discovery.py's
     shape: every resource once (first version its group prefers that serves it)."""
     stable, legacy = default_group_versions(instance_go)
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    for group, version in _group_versions(documents):
+
+    def resources_of(group: str, version: str) -> Any:
+        return documents(f"api__{version}.json" if not group else f"apis__{group}__{version}.json")["resources"]
+
+    def keep(group: str, version: str, name: str) -> bool:
         on = (_package(group), version) in stable or (group, version) in _EXTENSION_GROUPS
-        name = f"api__{version}.json" if not group else f"apis__{group}__{version}.json"
-        for r in documents(name)["resources"]:
-            base, _, sub = str(r["name"]).partition("/")
-            if not on and (_package(group), version, base) not in legacy:
-                continue
-            key = (group, base)
-            if not sub and key not in found:
-                found[key] = {"name": base, "group": group, "version": version,
-                              "namespaced": bool(r["namespaced"]), "kind": r["kind"],
-                              "verbs": sorted(r.get("verbs") or []), "subresources": {}}  # fmt: skip
-            elif sub and found.get(key, {}).get("version") == version:
-                found[key]["subresources"][sub] = {"kind": r["kind"], "verbs": sorted(r.get("verbs") or [])}
-    return [found[k] for k in sorted(found)]
+        return on or (_package(group), version, name) in legacy
 
-
-def _group_versions(documents: Callable[[str], Any]) -> list[tuple[str, str]]:
-    out = [("", str(v)) for v in documents("api.json")["versions"]]
-    for g in documents("apis.json")["groups"]:
-        preferred = g["preferredVersion"]["version"]
-        versions = [str(v["version"]) for v in g["versions"]]
-        out += [(str(g["name"]), v) for v in sorted(versions, key=lambda v: v != preferred)]
-    return out
+    return api_resource_list(preferred_group_versions(documents("api.json"), documents("apis.json")), resources_of, keep)
 
 
 # --- one release ----------------------------------------------------------------------------

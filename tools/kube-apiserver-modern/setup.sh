@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Build a real Kubernetes control plane of a modern release (kube-apiserver and
+# kube-controller-manager v1.34.9, or v1.33.13 with KUBE_MINOR=1.33) offline, from the
+# openshift/kubernetes tree that openshift/microshift vendors under deps/github.com/openshift/kubernetes/
+# (the same trees components/eks_access/kubedata/vendor.py takes the 1.31-1.34 built-in data from).
+# The tree vendors every Go module, so it builds with -mod=vendor and no module proxy.
+#
+# It is an OPENSHIFT build: its bootstrap RBAC holds the carries that kubedata/vendor.py CARRIES
+# removes from our data (system:openshift:public-info-viewer, ...). tests/e2e knows them and
+# expects them on this server (tests/e2e/openshift.py); see tools/kube-apiserver-modern/README.md.
+#
+# Go: the tree's go.mod needs Go 1.24; Debian bookworm (even bookworm-backports) stops at 1.23, so
+# the script takes Debian trixie's golang-1.24-go/-src .debs with apt-get download through a
+# PRIVATE apt state under $ROOT/apt (the machine's sources and installed packages are untouched)
+# and unpacks them into $ROOT/go with dpkg-deb -x. A go already on PATH or in /usr/lib/go-1.N that
+# is new enough is used instead.
+#
+# Source: a git directory of openshift/microshift (MICROSHIFT_GITDIR, default the `fetch` mirror
+# /work/.mirror/openshift+microshift/repo; elsewhere `git clone --bare` of the repository).
+#
+# Idempotent: every step is skipped when its output exists. Everything lives under
+# /var/tmp/kube-assets-<minor> (KUBE_ASSETS_ROOT overrides): src/ (the tree), go/, apt/, home/, bin/;
+# the Go build cache, shared by the releases (-trimpath), in /var/tmp/kube-assets-modern-gocache
+# (KUBE_GOCACHE overrides). etcd is Debian's etcd-server (as in ../shared/tools/kube-apiserver/setup.sh).
+#
+# Usage: bash tools/kube-apiserver-modern/setup.sh        (KUBE_MINOR=1.33 for 1.33)
+# Its last line prints `export KUBEBUILDER_ASSETS_1_34=...` for `make e2e`.
+set -euo pipefail
+
+MINOR="${KUBE_MINOR:-1.34}"
+case "$MINOR" in
+  1.34) BRANCH=release-4.21 ;;   # MicroShift 4.21 vendors Kubernetes 1.34 (Makefile.kube_git.var)
+  1.33) BRANCH=release-4.20 ;;
+  *) echo "KUBE_MINOR=$MINOR: only 1.34 and 1.33 are known" >&2; exit 2 ;;
+esac
+ROOT="${KUBE_ASSETS_ROOT:-/var/tmp/kube-assets-$MINOR}"
+GITDIR="${MICROSHIFT_GITDIR:-/work/.mirror/openshift+microshift/repo}"
+KTREE=deps/github.com/openshift/kubernetes
+BIN="$ROOT/bin"
+TREE="$ROOT/src/kubernetes-$BRANCH"
+mkdir -p "$BIN" "$ROOT/src" "$ROOT/home"
+log() { printf '[kube-assets-%s %s] %s\n' "$MINOR" "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "$*"; exit 1; }
+t0=$(date +%s)
+export DEBIAN_FRONTEND=noninteractive
+
+# ---------------------------------------------------------------- 1. the tree
+[ -d "$GITDIR" ] || die "$GITDIR: no openshift/microshift git directory (set MICROSHIFT_GITDIR)"
+COMMIT=$(git -C "$GITDIR" rev-parse --verify "$BRANCH^{commit}" 2>/dev/null) \
+  || die "$GITDIR has no branch $BRANCH"
+VARS=$(git -C "$GITDIR" show "$COMMIT:Makefile.kube_git.var")
+var() { printf '%s\n' "$VARS" | sed -n "s/^$1=//p"; }
+KVER=$(var KUBE_GIT_VERSION); KCOMMIT=$(var KUBE_GIT_COMMIT)
+case "$KVER" in v"$MINOR".*) ;; *) die "$BRANCH Makefile.kube_git.var says $KVER, not $MINOR" ;; esac
+STAMP="$COMMIT $KVER"
+
+if [ "$(cat "$TREE/.kube-assets-extracted" 2>/dev/null)" != "$STAMP" ]; then
+  # The fetch mirror lacks a few large blobs, and git archive stops at a missing one (tar then
+  # reads a cut archive). Allow only test data to be missing, say which, and leave it out.
+  git -C "$GITDIR" ls-tree -r "$COMMIT" -- "$KTREE" | awk '$2=="blob"{print $3" "$4}' > "$ROOT/src/blobs.txt"
+  excludes=()
+  while read -r blob _; do
+    path=$(awk -v b="$blob" '$1==b{print $2}' "$ROOT/src/blobs.txt")
+    case "$path" in
+      */testdata/*|*/artifacts/*) log "absent from $GITDIR (test data, not built): $path"
+                                  excludes+=(":(exclude)$path") ;;
+      *) die "absent from $GITDIR and needed: $path" ;;
+    esac
+  done < <(cut -d' ' -f1 "$ROOT/src/blobs.txt" | git -C "$GITDIR" cat-file --batch-check | awk '$2=="missing"')
+  log "git archive $BRANCH ($COMMIT) $KTREE -> $TREE"
+  rm -rf "$TREE" "$ROOT/src/.extract"
+  mkdir -p "$ROOT/src/.extract"
+  git -C "$GITDIR" archive --format=tar "$COMMIT" -- "$KTREE" "${excludes[@]}" | tar -x -C "$ROOT/src/.extract"
+  mv "$ROOT/src/.extract/$KTREE" "$TREE"
+  rm -rf "$ROOT/src/.extract"
+  want=$(( $(wc -l < "$ROOT/src/blobs.txt") - ${#excludes[@]} ))
+  got=$(find "$TREE" -type f -o -type l | wc -l)
+  [ "$got" = "$want" ] || die "$TREE holds $got files, $BRANCH has $want (besides absent test data)"
+  [ -f "$TREE/vendor/modules.txt" ] || die "$TREE has no vendor/modules.txt: cannot build offline"
+  printf '%s' "$STAMP" > "$TREE/.kube-assets-extracted"
+fi
+GOMOD_MINOR=$(sed -n 's/^go 1\.\([0-9]*\).*/\1/p' "$TREE/go.mod")
+log "tree: $TREE ($KVER, openshift/kubernetes $KCOMMIT; go.mod needs go 1.$GOMOD_MINOR)"
+
+# ---------------------------------------------------------------- 2. Go >= go.mod's
+go_minor() { "$1" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p'; }
+GO=""
+for cand in "$(command -v go || true)" /usr/lib/go-1.*/bin/go "$ROOT"/go/usr/lib/go-1.*/bin/go; do
+  [ -x "$cand" ] || continue
+  m=$(GOTOOLCHAIN=local go_minor "$cand"); [ -n "$m" ] && [ "$m" -ge "$GOMOD_MINOR" ] && { GO="$cand"; break; }
+done
+if [ -z "$GO" ]; then
+  PKG="golang-1.$GOMOD_MINOR"
+  A="$ROOT/apt"
+  mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/debs"
+  cat > "$A/trixie.sources" <<'EOF'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie trixie-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  APTO=(-o "Dir::Etc::SourceList=$A/trixie.sources" -o Dir::Etc::SourceParts=/nonexistent
+        -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache")
+  log "apt-get download $PKG-go $PKG-src from Debian trixie (private apt state $A)"
+  apt-get "${APTO[@]}" update -q >"$A/update.log" 2>&1 || { cat "$A/update.log" >&2; exit 1; }
+  (cd "$A/debs" && apt-get "${APTO[@]}" download "$PKG-go" "$PKG-src" >"$A/download.log" 2>&1) \
+    || { cat "$A/download.log" >&2; exit 1; }
+  for deb in "$A"/debs/"$PKG"-*.deb; do dpkg-deb -x "$deb" "$ROOT/go"; done
+  GO="$ROOT/go/usr/lib/go-1.$GOMOD_MINOR/bin/go"
+  [ -x "$GO" ] || die "$GO not found after unpacking $PKG"
+fi
+export PATH="$(dirname "$GO"):$PATH" GOROOT="$(dirname "$(dirname "$GO")")"
+export GOCACHE="${KUBE_GOCACHE:-/var/tmp/kube-assets-modern-gocache}" GOPATH="$ROOT/home/go" HOME="$ROOT/home" GOFLAGS=-mod=vendor \
+       GOTOOLCHAIN=local GOPROXY=off CGO_ENABLED=0
+log "go: $GO ($(go env GOVERSION))"
+
+# ---------------------------------------------------------------- 3. build
+# The version variables hack/lib/version.sh sets (kube::version::ldflags), from Makefile.kube_git.var.
+LDFLAGS="-s -w"
+for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+  LDFLAGS="$LDFLAGS -X $pkg.gitVersion=$KVER -X $pkg.gitMajor=1 -X $pkg.gitMinor=${MINOR#1.}"
+  LDFLAGS="$LDFLAGS -X $pkg.gitCommit=$KCOMMIT -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+done
+for cmd in kube-apiserver kube-controller-manager; do
+  stamp="$BIN/.$cmd.built-from"
+  if [ -x "$BIN/$cmd" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$STAMP" ]; then
+    continue
+  fi
+  log "go build ./cmd/$cmd (nice -n 10; kube-apiserver ~12 min the first time on 2 cores)"
+  (cd "$TREE" && nice -n 10 go build -trimpath -ldflags "$LDFLAGS" -o "$BIN/$cmd.tmp" "./cmd/$cmd")
+  mv "$BIN/$cmd.tmp" "$BIN/$cmd"
+  printf '%s' "$STAMP" > "$stamp"
+done
+
+# ---------------------------------------------------------------- 4. etcd
+if ! command -v etcd >/dev/null; then
+  log "apt-get install etcd-server"
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends etcd-server >/dev/null
+fi
+ln -sfn "$(command -v etcd)" "$BIN/etcd"
+
+# ---------------------------------------------------------------- 5. report
+log "done in $(( $(date +%s) - t0 ))s"
+echo "kube-apiserver:          $BIN/kube-apiserver   ($("$BIN/kube-apiserver" --version))"
+echo "kube-controller-manager: $BIN/kube-controller-manager   ($("$BIN/kube-controller-manager" --version))"
+echo "etcd:                    $(command -v etcd)   ($(etcd --version | head -1))"
+echo "go:                      $GO ($(go env GOVERSION))"
+echo "source tree:             $TREE (microshift $BRANCH $COMMIT)"
+echo "export KUBEBUILDER_ASSETS_${MINOR/./_}=$BIN"
