@@ -7,7 +7,10 @@ JSON-valued stack config): Python's ``json`` module also accepts ``NaN``, ``Infi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, NoReturn
+
+from eks_access.errors import one_line
 
 
 class NotJson(ValueError):
@@ -44,3 +47,17 @@ def json_kind(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return "a number"  # int, float, or a reader's own exact-number type
+
+
+def load_document(data: bytes, what: str, max_depth: int, fail: Callable[[str], Exception]) -> Any:
+    """The JSON value of a whole file's bytes (UTF-8, RFC 8259, no duplicate names), or
+    ``fail(reason)`` raised: ``is not UTF-8 text``, ``nests deeper than N levels`` (never a
+    RecursionError), ``is not a WHAT: <the decoder's message>``."""
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=refuse_constant, object_pairs_hook=unique_object)
+    except RecursionError:
+        raise fail(f"nests deeper than {max_depth} levels") from None
+    except UnicodeDecodeError:
+        raise fail("is not UTF-8 text") from None
+    except ValueError as err:
+        raise fail(f"is not {what}: {one_line(str(err))}") from None

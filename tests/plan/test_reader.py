@@ -75,3 +75,13 @@ def test_malformed_plan_through_commands_exits_2(tmp_path: Path, capsys: pytest.
     for argv in (["check"], ["who-can", "list", "pods"], ["can-i", "list", "pods", "--as", "user:x"]):
         assert main([*argv, "--plan", str(file)]) == 2
         assert capsys.readouterr().err == f"eks-access: error: --plan: {file}: record [0].inputs: must be an object, got a string\n"
+
+
+def test_a_name_twice_in_one_object_is_refused(tmp_path: Path) -> None:
+    """Python's json keeps the last of duplicate names; a plan that says two things about one key
+    is refused (RFC 8259 section 4, I-JSON RFC 7493 section 2.3), as snapshots and batch lines are."""
+    file = tmp_path / "plan.json"
+    file.write_text('[{"type": "t", "name": "n", "name": "m", "parent": null, "custom": true, "inputs": {}, "outputs": {}}]')
+    with pytest.raises(PlanFileError) as info:
+        read_plan(file)
+    assert str(info.value) == f'--plan: {file}: is not a plan.json: the name "name" appears twice in one object'

@@ -11,12 +11,11 @@ A directory means ``DIR/plan.json``, the file ``eks-access plan --out DIR`` writ
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from eks_access.errors import UsageError, one_line
-from eks_access.jsonstrict import json_kind, refuse_constant
+from eks_access.jsonstrict import json_kind, load_document
 from eks_access.model.values import UNKNOWN_SENTINEL
 from eks_access.safeio import FileReadError, nesting_exceeds, read_regular_file
 
@@ -55,14 +54,7 @@ def read_plan(path: Path) -> list[dict[str, Any]]:
     except FileReadError as err:
         hint = " (run `eks-access plan --out DIR` first)" if str(err) == "not found" else ""
         raise PlanFileError(f"{where}: {err}{hint}") from None
-    try:
-        records = json.loads(data.decode("utf-8"), parse_constant=refuse_constant)
-    except RecursionError:
-        raise PlanFileError(f"{where}: nests deeper than {MAX_PLAN_DEPTH} levels") from None
-    except UnicodeDecodeError:
-        raise PlanFileError(f"{where}: is not UTF-8 text") from None
-    except ValueError as err:
-        raise PlanFileError(f"{where}: is not a plan.json: {one_line(str(err))}") from None
+    records = load_document(data, "a plan.json", MAX_PLAN_DEPTH, lambda reason: PlanFileError(f"{where}: {reason}"))
     return check_records(records, where)
 
 

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from eks_access.errors import UsageError, one_line
-from eks_access.jsonstrict import refuse_constant, unique_object
+from eks_access.errors import UsageError
+from eks_access.jsonstrict import load_document
 from eks_access.model.from_snapshot import FORMAT
 from eks_access.safeio import FileReadError, nesting_exceeds, read_regular_file
 
@@ -32,14 +32,7 @@ def read_snapshot_file(path: Path, flag: str = "--snapshot") -> dict[str, Any]:
         data = read_regular_file(path, MAX_SNAPSHOT_BYTES)
     except FileReadError as err:
         raise UsageError(f"{where}: {err}") from None
-    try:
-        doc = json.loads(data.decode("utf-8"), parse_constant=refuse_constant, object_pairs_hook=unique_object)
-    except RecursionError:
-        raise UsageError(f"{where}: nests deeper than {MAX_DEPTH} levels") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{where}: is not UTF-8 text") from None
-    except ValueError as err:
-        raise UsageError(f"{where}: is not a snapshot: {one_line(str(err))}") from None
+    doc = load_document(data, "a snapshot", MAX_DEPTH, lambda reason: UsageError(f"{where}: {reason}"))
     if not isinstance(doc, dict):
         raise UsageError(f"{where}: is not a snapshot (expected a JSON object)")
     if nesting_exceeds(doc, MAX_DEPTH):
