@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -18,13 +19,17 @@ from typing import Any, cast
 import pytest
 
 from eks_access.kubedata import bootstrap_policy
-from eks_access.kubedata.vendor import YAML_FILES
+from eks_access.kubedata.vendor import YAML_FILES, item_name, split_items
 
 RENDERED = Path(__file__).parent / "kubeedge"
 
 #: minor -> (kubeedge tag, its commit, the k8s.io/kubernetes line of its vendor/modules.txt, the Go
 #: it was built with, the scratch copy's `go` line edit).
 SOURCES = {
+    "1.29": ("v1.18.0", "c5e705a7545de9e7e36ed6b1fbb2072ad5b5e1d3",
+             "# k8s.io/kubernetes v1.29.6 => github.com/kubeedge/kubernetes v1.29.6-kubeedge1", "go1.22.12", None),
+    "1.30": ("v1.20.0", "bae61505d4919c404665f70347ad0646aaa98958",
+             "# k8s.io/kubernetes v1.30.7 => github.com/kubeedge/kubernetes v1.30.7-kubeedge1", "go1.22.12", None),
     "1.31": ("v1.22.0", "bef9dd9e2b090fec90336214f45d4ef2c50ab7da",
              "# k8s.io/kubernetes v1.31.12 => github.com/kubeedge/kubernetes v1.31.12-kubeedge3", "go1.22.12", None),
     "1.32": ("v1.23.0", "8e9e9fb155d9dee3fd8b6c00463b1b2be7b3e3b4",
@@ -46,14 +51,68 @@ def test_rendering_is_recorded(minor: str) -> None:
     assert sorted(record["files"]) == sorted([*YAML_FILES, "feature-gates.json"])
 
 
+#: 1.29's data is Kubernetes 1.29.14, kubeedge v1.18.0's 1.29.6. In between, 1.29.9 took
+#: kubernetes/kubernetes#126920 (cherry-pick #127068): the statefulset-controller lists and watches
+#: PersistentVolumeClaims and updates pods/finalizers (StatefulSetAutoDeletePVC, on by default).
+#: 1.30.7 already has it (#127067), so 1.30 is byte for byte the rendering.
+_PVC_READ_1_29_14 = """    - persistentvolumeclaims
+    verbs:
+    - create
+    - get
+    - list
+    - watch
+"""
+_FINALIZERS_1_29_14 = """  - apiGroups:
+    - ""
+    resources:
+    - pods/finalizers
+    verbs:
+    - update
+"""
+
+
+def _before_126920(text: str) -> str:
+    """``controller-roles.yaml`` of 1.29.14 with #126920's two statefulset-controller changes undone."""
+    head, items, tail = split_items(text)
+    (i,) = [i for i, item in enumerate(items) if item_name(item) == "system:controller:statefulset-controller"]
+    item = items[i]
+    assert item.count(_PVC_READ_1_29_14) == 1 and item.count(_FINALIZERS_1_29_14) == 1
+    items[i] = item.replace(_PVC_READ_1_29_14, _PVC_READ_1_29_14.replace("    - list\n    - watch\n", "")).replace(
+        _FINALIZERS_1_29_14, "")
+    return head + "".join(items) + tail
+
+
+#: Upstream patches between kubeedge's patch level and the shipped one: file -> undo.
+PATCHES: dict[str, dict[str, Callable[[str], str]]] = {"1.29": {"controller-roles.yaml": _before_126920}}
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
 @pytest.mark.parametrize("minor", sorted(SOURCES))
 def test_vendored_policy_is_the_go_source_rendering(minor: str) -> None:
-    """Each vendored YAML file (MicroShift golden file, carries removed) has the SHA-256 of the
-    file rendered from kubeedge's vendored Go source."""
+    """Each vendored YAML file (MicroShift golden file or rendering, carries removed) has the SHA-256
+    of the file rendered from kubeedge's vendored Go source, once the upstream patches made between
+    the two patch levels are undone."""
     rendered = _record(minor)["files"]
     folder = resources.files("eks_access.kubedata").joinpath("data", minor)
-    vendored = {name: hashlib.sha256(folder.joinpath(name).read_bytes()).hexdigest() for name in YAML_FILES}
-    assert vendored == {name: rendered[name] for name in YAML_FILES}
+    undo = PATCHES.get(minor, {})
+    vendored = {name: folder.joinpath(name).read_text(encoding="utf-8") for name in YAML_FILES}
+    vendored = {name: undo.get(name, _unchanged)(text) for name, text in vendored.items()}
+    digests = {name: hashlib.sha256(text.encode()).hexdigest() for name, text in vendored.items()}
+    assert digests == {name: rendered[name] for name in YAML_FILES}
+
+
+def test_1_29_has_the_126920_backport() -> None:
+    """The one 1.29.6 -> 1.29.14 difference: without it, the vendored file is not the rendering."""
+    folder = resources.files("eks_access.kubedata").joinpath("data", "1.29")
+    text = folder.joinpath("controller-roles.yaml").read_text(encoding="utf-8")
+    assert hashlib.sha256(text.encode()).hexdigest() != _record("1.29")["files"]["controller-roles.yaml"]
+    roles = {r["metadata"]["name"]: r for r in bootstrap_policy("1.29").cluster_roles}
+    rules = roles["system:controller:statefulset-controller"]["rules"]
+    assert {"apiGroups": [""], "resources": ["pods/finalizers"], "verbs": ["update"]} in rules
+    assert {"apiGroups": [""], "resources": ["persistentvolumeclaims"], "verbs": ["create", "get", "list", "watch"]} in rules
 
 
 _COMMON_GATES = {"APIServerIdentity": True, "ClusterTrustBundle": False, "DynamicResourceAllocation": False,
@@ -61,6 +120,11 @@ _COMMON_GATES = {"APIServerIdentity": True, "ClusterTrustBundle": False, "Dynami
                  "StorageVersionMigrator": False}  # fmt: skip
 #: The feature gates each release's Go policy consults (``features.X`` in its source), at their defaults.
 GATES = {
+    "1.29": {"APIServerIdentity": True, "ClusterTrustBundle": False, "DynamicResourceAllocation": False,
+             "LegacyServiceAccountTokenCleanUp": True, "MultiCIDRServiceAllocator": False,
+             "PodDisruptionConditions": True, "StatefulSetAutoDeletePVC": True, "StorageVersionAPI": False,
+             "ValidatingAdmissionPolicy": False},
+    "1.30": {**_COMMON_GATES, "PodDisruptionConditions": True, "ValidatingAdmissionPolicy": True},
     "1.31": {**_COMMON_GATES, "ValidatingAdmissionPolicy": True},
     "1.32": {**_COMMON_GATES, "KubeletFineGrainedAuthz": False, "SELinuxChangePolicy": False,
              "VolumeAttributesClass": False},

@@ -14,19 +14,39 @@ import yaml
 from eks_access.authz.kubernetes import KubernetesAuthorizer
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.kubedata import api_resources, bootstrap_policy
-from eks_access.kubedata.vendor import CARRIES, RELEASES, Carry, VendorError, vendor, vendor_yaml
+from eks_access.kubedata.vendor import (
+    CARRIES,
+    RELEASES,
+    RENDERED_RELEASES,
+    Carry,
+    VendorError,
+    filter_live,
+    git_show,
+    vendor,
+    vendor_yaml,
+)
 from eks_access.kubedata.versions import index
 from eks_access.model import read_model
 from tests.builders import binding, group
 
 #: What each release's index entry must say (Makefile.kube_git.var of the branch; its commit).
 RECORDED = {
+    "1.29": ("release-4.16", "v1.29.14", "91309aca13eedda2fca02ebf173b5d27ac4dbe33"),
+    "1.30": ("release-4.17", "v1.30.14", "3a1aed37575a247e214425942d7da81495c1877e"),
     "1.31": ("release-4.18", "v1.31.14", "8eb6c2962b3a2c6a8545e6726b3213a0dcff81a0"),
     "1.32": ("release-4.19", "v1.32.13", "d4b43f374a5bc0e0f44c07ff773061e27c7f2a08"),
     "1.33": ("release-4.20", "v1.33.13", "78a395343031f8800b7139df070665e03b42f934"),
     "1.34": ("release-4.21", "v1.34.9", "473c3de15d9aeeb399aa95250672c07655554015"),
 }
 EKS_ERA = tuple(RECORDED)
+FROM_TREE = tuple(RELEASES)  # golden files and discovery documents in MicroShift's deps/ tree
+RENDERED = tuple(RENDERED_RELEASES)  # Go-vendored tree: a render.sh rendering and a live server
+#: The k8s.io/kubernetes line of the rendered branch's vendor/modules.txt (the KUBE_GIT_COMMIT's prefix).
+MODULES_TXT = {
+    "1.29": "# k8s.io/kubernetes v1.29.1 => github.com/openshift/kubernetes v0.0.0-20260209193319-41c4e9ba94f4",
+    "1.30": "# k8s.io/kubernetes v1.30.1 => github.com/openshift/kubernetes v0.0.0-20260203155829-4e295fa517e1",
+}
+HERE = Path(__file__).parent
 MIRROR = Path("/work/.mirror/openshift+microshift/repo")
 
 
@@ -38,10 +58,55 @@ def test_release_recorded(version: str) -> None:
         "https://github.com/openshift/microshift", branch, tag, commit)
     assert entry["versionEvidence"] == f"Makefile.kube_git.var: KUBE_GIT_VERSION={tag}"
     assert entry["carriesRemoved"] == [c.describe() for c in CARRIES[version]]
-    assert RELEASES[version] == (branch, tag)
-    assert bootstrap_policy(version).source == (
-        f"https://github.com/openshift/microshift {tag} ({commit}) "
-        "deps/github.com/openshift/kubernetes/plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/")
+    if version in RENDERED:
+        assert RENDERED_RELEASES[version] == (branch, tag)
+        path = ("vendor/k8s.io/kubernetes/plugin/pkg/auth/authorizer/rbac/bootstrappolicy/ rendered by "
+                f"tools/kubedata/render.sh with go1.22.12 ({MODULES_TXT[version]})")
+    else:
+        assert RELEASES[version] == (branch, tag)
+        path = "deps/github.com/openshift/kubernetes/plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/"
+    assert bootstrap_policy(version).source == f"https://github.com/openshift/microshift {tag} ({commit}) {path}"
+
+
+@pytest.mark.parametrize("version", RENDERED)
+def test_rendering_recorded(version: str) -> None:
+    """tools/kubedata/render.sh's record of the MicroShift rendering the YAML was taken from."""
+    record = json.loads((HERE / "microshift" / version / "render.json").read_text(encoding="utf-8"))
+    assert (record["repository"], record["tag"], record["commit"], record["modulesTxt"], record["go"]) == (
+        "https://github.com/openshift/microshift", RECORDED[version][0], RECORDED[version][2],
+        MODULES_TXT[version], "go1.22.12")
+    # The rendering holds the carries; the vendored files differ from it exactly where they were removed.
+    vendored = index()[version]["files"]
+    for name, digest in record["files"].items():
+        if name.endswith(".yaml"):
+            removed = any(c.file == name for c in CARRIES[version])
+            assert (digest != vendored[name]) is removed, name
+
+
+def _live(version: str) -> dict[str, Any]:
+    return dict(json.loads((HERE / "live" / version / "discovery.json").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("version", RENDERED)
+def test_live_discovery_is_the_one_vendored(version: str) -> None:
+    """The OpenShift build serves exactly upstream's default group versions: the default filter
+    of the vendored instance.go keeps every live entry (the recorded live document is the file's)."""
+    live = _live(version)
+    assert live["source"] == f"discovery of a live kube-apiserver {RECORDED[version][1]} (tests/e2e/discovery.py)"
+    vendored = json.loads(resources.files("eks_access.kubedata").joinpath("data", version, "api-resources.json")
+                          .read_text(encoding="utf-8"))  # fmt: skip
+    assert vendored["resources"] == live["resources"]
+    assert vendored["source"].startswith(live["source"] + ", built from https://github.com/openshift/microshift")
+
+
+@pytest.mark.skipif(not MIRROR.is_dir(), reason=f"no openshift/microshift git dir at {MIRROR}")
+@pytest.mark.parametrize("version", RENDERED)
+def test_live_discovery_passes_the_default_filter(version: str) -> None:
+    instance_go = git_show(MIRROR, RECORDED[version][0], "vendor/k8s.io/kubernetes/pkg/controlplane/instance.go").decode()
+    live = _live(version)
+    assert filter_live(live, instance_go) == live["resources"]
+    beta = {**live, "resources": [{**live["resources"][0], "group": "storage.k8s.io", "version": "v1beta1"}]}
+    assert filter_live(beta, instance_go) == []  # off by default upstream: dropped
 
 
 def _text(version: str) -> str:
@@ -92,8 +157,8 @@ def test_every_user_may_review_itself_from_1_26(version: str, expected: bool) ->
     assert _can(version, "no-such-role", "create", "selfsubjectreviews", "authentication.k8s.io") is expected
 
 
-@pytest.mark.parametrize(("version", "expected"), [("1.20", False), ("1.31", False), ("1.32", False),
-                                                   ("1.33", False), ("1.34", True)])  # fmt: skip
+@pytest.mark.parametrize(("version", "expected"), [("1.20", False), ("1.29", False), ("1.30", False), ("1.31", False),
+                                                   ("1.32", False), ("1.33", False), ("1.34", True)])  # fmt: skip
 def test_view_lists_resourceclaims_from_1_34(version: str, expected: bool) -> None:
     """DynamicResourceAllocation is on by default from 1.34 (GA): view/edit/admin cover resource.k8s.io."""
     assert _can(version, "view", "list", "resourceclaims", "resource.k8s.io") is expected
@@ -112,6 +177,7 @@ def test_discovery_has_only_default_group_versions() -> None:
     assert "volumeattributesclasses.storage.k8s.io" not in api_resources("1.33")  # v1beta1 there, off by default
     assert api_resources("1.34")["pods"].subresource_verbs["resize"] == ("get", "patch", "update")
     assert len(api_resources("1.31")) == 58 and len(api_resources("1.34")) == 65
+    assert len(api_resources("1.29")) == 56 and len(api_resources("1.30")) == 58
 
 
 def test_monitoring_reads_node_metrics_from_1_34() -> None:
@@ -167,7 +233,7 @@ def test_carry_removal_keeps_every_other_byte() -> None:
 
 
 @pytest.mark.skipif(not MIRROR.is_dir(), reason=f"no openshift/microshift git dir at {MIRROR}")
-@pytest.mark.parametrize("version", EKS_ERA)
+@pytest.mark.parametrize("version", FROM_TREE)
 def test_vendoring_is_reproducible_from_the_git_dir(version: str) -> None:
     files, entry = vendor(MIRROR, version)
     folder = resources.files("eks_access.kubedata").joinpath("data", version)

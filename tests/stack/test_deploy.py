@@ -6,6 +6,7 @@ already shows every team IAM document."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from typing import Any
 
@@ -130,16 +131,33 @@ def test_a_version_eks_does_not_offer_is_refused(dev_config: Config, version: st
     assert str(err.value) == message
 
 
-def test_an_eks_version_without_shipped_data_is_refused_by_the_offline_plan(dev_config: Config) -> None:
-    """EKS accepts 1.30, but which objects a new 1.30 cluster already has is not shipped: the offline
-    plan refuses, naming the key, instead of judging with another release's built-ins."""
-    from eks_access.errors import EksAccessError
+def test_every_version_eks_offers_has_shipped_data(dev_config: Config) -> None:
+    """1.29 and 1.30 (EKS extended support) are shipped: the offline plan of such a cluster judges
+    with that release's built-ins instead of refusing."""
+    from eks_access.awsdata import eks_versions
+    from eks_access.kubedata import SUPPORTED_VERSIONS
 
+    assert set(eks_versions().all) <= set(SUPPORTED_VERSIONS)
+    for version in ("1.29", "1.30"):
+        assert plan(changed(dev_config, version=version)).one("myeks")["inputs"]["version"] == version
+        plan_config(changed(dev_config, version=version), stack="dev")
+
+
+def test_an_eks_version_without_shipped_data_is_refused_by_the_offline_plan(
+        dev_config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the EKS list names a release kubedata does not ship (here 1.28, as if EKS offered it),
+    the offline plan refuses, naming the key, instead of judging with another release's built-ins."""
+    from eks_access.awsdata import eks_versions
+    from eks_access.errors import EksAccessError
+    from eks_access.spec import versions
+
+    known = eks_versions()
+    monkeypatch.setattr(versions, "eks_versions", lambda: dataclasses.replace(known, extended=(*known.extended, "1.28")))
     with pytest.raises(EksAccessError) as err:
-        plan_config(changed(dev_config, version="1.30"), stack="dev")
+        plan_config(changed(dev_config, version="1.28"), stack="dev")
     assert str(err.value) == (
-        "cluster.version: Kubernetes '1.30' has no built-in RBAC and discovery data shipped (supported: 1.20, 1.31, "
-        "1.32, 1.33, 1.34), so the offline plan cannot tell which objects a new cluster of that release already has")
+        "cluster.version: Kubernetes '1.28' has no built-in RBAC and discovery data shipped (supported: 1.20, 1.29, "
+        "1.30, 1.31, 1.32, 1.33, 1.34), so the offline plan cannot tell which objects a new cluster of that release already has")
 
 
 # --------------------------------------------------------------------------- Pod Identity

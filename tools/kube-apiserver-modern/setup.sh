@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build a real Kubernetes control plane of a modern release (kube-apiserver and
-# kube-controller-manager v1.34.9, or v1.33.13 with KUBE_MINOR=1.33) offline, from the
+# kube-controller-manager v1.34.9, or v1.33.13 / v1.30.14 / v1.29.14 with KUBE_MINOR) offline, from the
 # openshift/kubernetes tree that openshift/microshift vendors under deps/github.com/openshift/kubernetes/
 # (the same trees components/eks_access/kubedata/vendor.py takes the 1.31-1.34 built-in data from).
 # The tree vendors every Go module, so it builds with -mod=vendor and no module proxy.
@@ -9,7 +9,7 @@
 # removes from our data (system:openshift:public-info-viewer, ...). tests/e2e knows them and
 # expects them on this server (tests/e2e/openshift.py); see tools/kube-apiserver-modern/README.md.
 #
-# Go: the tree's go.mod needs Go 1.24; Debian bookworm (even bookworm-backports) stops at 1.23, so
+# Go: 1.29/1.30 need Go 1.21/1.22 (bookworm-backports' /usr/lib/go-1.22 does). 1.33/1.34's go.mod needs Go 1.24; Debian bookworm (even bookworm-backports) stops at 1.23, so
 # the script takes Debian trixie's golang-1.24-go/-src .debs with apt-get download through a
 # PRIVATE apt state under $ROOT/apt (the machine's sources and installed packages are untouched)
 # and unpacks them into $ROOT/go with dpkg-deb -x. A go already on PATH or in /usr/lib/go-1.N that
@@ -23,19 +23,25 @@
 # the Go build cache, shared by the releases (-trimpath), in /var/tmp/kube-assets-modern-gocache
 # (KUBE_GOCACHE overrides). etcd is Debian's etcd-server (as in ../shared/tools/kube-apiserver/setup.sh).
 #
-# Usage: bash tools/kube-apiserver-modern/setup.sh        (KUBE_MINOR=1.33 for 1.33)
+# Usage: bash tools/kube-apiserver-modern/setup.sh        (KUBE_MINOR=1.33, 1.30 or 1.29 for those)
 # Its last line prints `export KUBEBUILDER_ASSETS_1_34=...` for `make e2e`.
 set -euo pipefail
 
 MINOR="${KUBE_MINOR:-1.34}"
+# KTREE: where the branch holds the openshift/kubernetes tree. MicroShift 4.20+ carries the whole
+# tree under deps/; 4.16 and 4.17 only Go-vendor it (vendor/k8s.io/kubernetes, the packages
+# MicroShift links in-process: cmd/kube-apiserver/app, cmd/kube-controller-manager/app, ...), so
+# for those the MicroShift module itself (go.mod, go.sum, vendor/) is the tree and a two-line main
+# per command (written below) calls the vendored app.New...Command, as upstream's cmd/*/ main does.
 case "$MINOR" in
-  1.34) BRANCH=release-4.21 ;;   # MicroShift 4.21 vendors Kubernetes 1.34 (Makefile.kube_git.var)
-  1.33) BRANCH=release-4.20 ;;
-  *) echo "KUBE_MINOR=$MINOR: only 1.34 and 1.33 are known" >&2; exit 2 ;;
+  1.34) BRANCH=release-4.21; KTREE=deps/github.com/openshift/kubernetes ;;  # Makefile.kube_git.var: v1.34.9
+  1.33) BRANCH=release-4.20; KTREE=deps/github.com/openshift/kubernetes ;;  # v1.33.13
+  1.30) BRANCH=release-4.17; KTREE=module ;;                                # v1.30.14
+  1.29) BRANCH=release-4.16; KTREE=module ;;                                # v1.29.14
+  *) echo "KUBE_MINOR=$MINOR: only 1.34, 1.33, 1.30 and 1.29 are known" >&2; exit 2 ;;
 esac
 ROOT="${KUBE_ASSETS_ROOT:-/var/tmp/kube-assets-$MINOR}"
 GITDIR="${MICROSHIFT_GITDIR:-/work/.mirror/openshift+microshift/repo}"
-KTREE=deps/github.com/openshift/kubernetes
 BIN="$ROOT/bin"
 TREE="$ROOT/src/kubernetes-$BRANCH"
 mkdir -p "$BIN" "$ROOT/src" "$ROOT/home"
@@ -57,27 +63,48 @@ STAMP="$COMMIT $KVER"
 if [ "$(cat "$TREE/.kube-assets-extracted" 2>/dev/null)" != "$STAMP" ]; then
   # The fetch mirror lacks a few large blobs, and git archive stops at a missing one (tar then
   # reads a cut archive). Allow only test data to be missing, say which, and leave it out.
-  git -C "$GITDIR" ls-tree -r "$COMMIT" -- "$KTREE" | awk '$2=="blob"{print $3" "$4}' > "$ROOT/src/blobs.txt"
+  if [ "$KTREE" = module ]; then PATHS=(go.mod go.sum vendor); else PATHS=("$KTREE"); fi
+  git -C "$GITDIR" ls-tree -r "$COMMIT" -- "${PATHS[@]}" | awk '$2=="blob"{print $3" "$4}' > "$ROOT/src/blobs.txt"
   excludes=()
   while read -r blob _; do
     path=$(awk -v b="$blob" '$1==b{print $2}' "$ROOT/src/blobs.txt")
     case "$path" in
       */testdata/*|*/artifacts/*) log "absent from $GITDIR (test data, not built): $path"
                                   excludes+=(":(exclude)$path") ;;
+      # Only the in-tree GCE cloud provider imports these; the build's providerless tag (MicroShift's
+      # Makefile GO_BUILD_FLAGS has it too) leaves that provider out.
+      vendor/google.golang.org/api/compute/*)
+        [ "$KTREE" = module ] || die "absent from $GITDIR and needed: $path"
+        log "absent from $GITDIR (GCE provider only, not built with providerless): $path"
+        excludes+=(":(exclude)$path") ;;
       *) die "absent from $GITDIR and needed: $path" ;;
     esac
   done < <(cut -d' ' -f1 "$ROOT/src/blobs.txt" | git -C "$GITDIR" cat-file --batch-check | awk '$2=="missing"')
   log "git archive $BRANCH ($COMMIT) $KTREE -> $TREE"
   rm -rf "$TREE" "$ROOT/src/.extract"
   mkdir -p "$ROOT/src/.extract"
-  git -C "$GITDIR" archive --format=tar "$COMMIT" -- "$KTREE" "${excludes[@]}" | tar -x -C "$ROOT/src/.extract"
-  mv "$ROOT/src/.extract/$KTREE" "$TREE"
+  git -C "$GITDIR" archive --format=tar "$COMMIT" -- "${PATHS[@]}" "${excludes[@]}" | tar -x -C "$ROOT/src/.extract"
+  if [ "$KTREE" = module ]; then mv "$ROOT/src/.extract" "$TREE"; mkdir -p "$ROOT/src/.extract"
+  else mv "$ROOT/src/.extract/$KTREE" "$TREE"; fi
   rm -rf "$ROOT/src/.extract"
   want=$(( $(wc -l < "$ROOT/src/blobs.txt") - ${#excludes[@]} ))
   got=$(find "$TREE" -type f -o -type l | wc -l)
   [ "$got" = "$want" ] || die "$TREE holds $got files, $BRANCH has $want (besides absent test data)"
   [ -f "$TREE/vendor/modules.txt" ] || die "$TREE has no vendor/modules.txt: cannot build offline"
   printf '%s' "$STAMP" > "$TREE/.kube-assets-extracted"
+fi
+if [ "$KTREE" = module ]; then
+  # The vendored k8s.io/kubernetes must be the commit Makefile.kube_git.var names.
+  grep -q "^# k8s.io/kubernetes .* => github.com/openshift/kubernetes v0.0.0-[0-9]*-${KCOMMIT:0:12}\$" "$TREE/vendor/modules.txt" \
+    || die "$TREE/vendor/modules.txt does not vendor openshift/kubernetes ${KCOMMIT:0:12}"
+  for cmd in kube-apiserver kube-controller-manager; do
+    case $cmd in kube-apiserver) fn=NewAPIServerCommand ;; *) fn=NewControllerManagerCommand ;; esac
+    mkdir -p "$TREE/kube-assets-cmd/$cmd"
+    printf '%s\n' "// Written by eks-access tools/kube-apiserver-modern/setup.sh: $cmd from the vendored tree." \
+      'package main' '' 'import (' '	"os"' '' '	"k8s.io/component-base/cli"' \
+      "	\"k8s.io/kubernetes/cmd/$cmd/app\"" ')' '' "func main() { os.Exit(cli.Run(app.$fn())) }" \
+      > "$TREE/kube-assets-cmd/$cmd/main.go"
+  done
 fi
 GOMOD_MINOR=$(sed -n 's/^go 1\.\([0-9]*\).*/\1/p' "$TREE/go.mod")
 log "tree: $TREE ($KVER, openshift/kubernetes $KCOMMIT; go.mod needs go 1.$GOMOD_MINOR)"
@@ -127,8 +154,9 @@ for cmd in kube-apiserver kube-controller-manager; do
   if [ -x "$BIN/$cmd" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$STAMP" ]; then
     continue
   fi
-  log "go build ./cmd/$cmd (nice -n 10; kube-apiserver ~12 min the first time on 2 cores)"
-  (cd "$TREE" && nice -n 10 go build -trimpath -ldflags "$LDFLAGS" -o "$BIN/$cmd.tmp" "./cmd/$cmd")
+  if [ "$KTREE" = module ]; then pkg="./kube-assets-cmd/$cmd"; else pkg="./cmd/$cmd"; fi
+  log "go build $pkg (nice -n 10; kube-apiserver 7-12 min the first time on 2 cores)"
+  (cd "$TREE" && nice -n 10 go build -trimpath -tags providerless -ldflags "$LDFLAGS" -o "$BIN/$cmd.tmp" "$pkg")
   mv "$BIN/$cmd.tmp" "$BIN/$cmd"
   printf '%s' "$STAMP" > "$stamp"
 done

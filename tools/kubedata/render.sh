@@ -6,6 +6,9 @@
 # KUBEEDGE_GITDIR: a git dir of https://github.com/kubeedge/kubeedge (no work tree needed).
 # TAG: e.g. v1.22.0, whose vendor/ holds k8s.io/kubernetes (see its vendor/modules.txt).
 # GO: the go command to build with (the tag's go.mod names the release it needs).
+# The same works for any Go module that vendors k8s.io/kubernetes's bootstrappolicy package, e.g.
+# openshift/microshift release-4.16 / release-4.17 (Kubernetes 1.29 / 1.30 from openshift/kubernetes,
+# carries included; kubedata/vendor.py removes them): set REPOSITORY to its URL for render.json.
 # Writes OUTDIR/{*.yaml,feature-gates.json,render.json}. Builds offline: vendor mode, no proxy,
 # no toolchain download. If GO is older than the go.mod's patch-level `go` line (same minor),
 # that line is lowered to GO's version in the scratch copy and render.json records it.
@@ -49,12 +52,12 @@ gates=$(grep -ho 'Enabled(\(generic\)\{0,1\}features\.[A-Za-z]*)' "$work/$policy
 kube=$(grep '^# k8s.io/kubernetes ' "$work/vendor/modules.txt" | head -n 1)
 sums=$(cd "$work/$policy" && sha256sum ./*.go | sed 's|  \./|  |')
 outsums=$(cd "$out" && sha256sum ./*.yaml feature-gates.json | sed 's|  \./|  |')
-python3 - "$out/render.json" "$tag" "$commit" "$kube" "$("$go" env GOVERSION)" "$edited" "$sums" "$absent" "$outsums" <<'PY'
+python3 - "$out/render.json" "${REPOSITORY:-https://github.com/kubeedge/kubeedge}" "$tag" "$commit" "$kube" "$("$go" env GOVERSION)" "$edited" "$sums" "$absent" "$outsums" <<'PY'
 import json, sys
-path, tag, commit, kube, gover, edited, sums, absent, outsums = sys.argv[1:]
+path, repository, tag, commit, kube, gover, edited, sums, absent, outsums = sys.argv[1:]
 def digests(text):
     return {name: digest for digest, name in (line.split("  ") for line in text.splitlines())}
-doc = {"repository": "https://github.com/kubeedge/kubeedge", "tag": tag, "commit": commit,
+doc = {"repository": repository, "tag": tag, "commit": commit,
        "modulesTxt": kube, "go": gover, "goModEdit": edited or None, "absentFromClone": absent.split(),
        "policySource": digests(sums), "files": digests(outsums)}
 open(path, "w").write(json.dumps(doc, indent=2, sort_keys=True) + "\n")

@@ -30,7 +30,7 @@ matches it. For each pair of consecutive shipped releases: the permissions each 
 ClusterRole gains and loses (after aggregation, as `can-i` judges them: one line per resource,
 `resource.group`, with `names=` for rules limited to named objects, or non-resource URL, followed by
 its verbs), and the resources the API server serves by default that appear or disappear.
-Built-in roles follow each release's default feature gates. Releases not shipped (1.21-1.30) are
+Built-in roles follow each release's default feature gates. Releases not shipped (1.21-1.28) are
 skipped, so a step may span several upstream releases.
 
 Use it to see how access changes when an EKS cluster is upgraded: `can-i --kubernetes-version X.Y`

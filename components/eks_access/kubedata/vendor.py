@@ -11,6 +11,15 @@ discovery documents (``api/discovery/``, written by ``hack/update-openapi-spec.s
 version turned on). The YAML is edited as text, item by item, so every byte not belonging to a carry
 stays as the tree has it; each edit is checked against the same edit made on the parsed objects.
 Development tool only: nothing at run time imports it.
+
+Kubernetes 1.29 and 1.30 (MicroShift 4.16, 4.17) have no such tree: those branches Go-vendor
+openshift/kubernetes under ``vendor/k8s.io/kubernetes/`` (packages only: no golden files, no
+``api/discovery/``). ``python -m eks_access.kubedata.vendor --rendered GITDIR MINOR RENDER_DIR
+DISCOVERY_JSON`` takes the six golden files as ``tools/kubedata/render.sh`` renders that vendored
+Go policy (the same bytes the golden tests would write), removes the same kind of carries, and
+filters a live server's discovery (``tests/e2e/discovery.py``, kube-apiserver built from the same
+branch by ``tools/kube-apiserver-modern/setup.sh``) to the group versions the vendored
+``pkg/controlplane/instance.go`` enables by default.
 """
 
 from __future__ import annotations
@@ -49,6 +58,12 @@ RELEASES: Mapping[str, tuple[str, str]] = {
     "1.33": ("release-4.20", "v1.33.13"),
     "1.34": ("release-4.21", "v1.34.9"),
 }
+#: The same for the releases taken from a render of the Go-vendored policy and a live server.
+RENDERED_RELEASES: Mapping[str, tuple[str, str]] = {
+    "1.29": ("release-4.16", "v1.29.14"),
+    "1.30": ("release-4.17", "v1.30.14"),
+}
+VENDORED_TREE = "vendor/k8s.io/kubernetes/"
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,8 @@ _SCHEDULER = Carry("cluster-roles.yaml", "system:kube-scheduler", _SCHEDULER_VA,
 
 #: Per minor version, every carry the branch's golden files hold (each must match exactly once).
 CARRIES: Mapping[str, tuple[Carry, ...]] = {
+    "1.29": (*_COMMON, _EDIT, _SCHEDULER),
+    "1.30": (*_COMMON, _EDIT, _SCHEDULER),
     "1.31": (*_COMMON, _EDIT, _SCHEDULER),
     "1.32": (*_COMMON, _EDIT),
     "1.33": (*_COMMON, _EDIT),
@@ -319,19 +336,74 @@ def vendor(gitdir: Path, minor: str) -> tuple[dict[str, bytes], dict[str, Any]]:
     return files, entry
 
 
+def filter_live(doc: Mapping[str, Any], instance_go: str) -> list[dict[str, Any]]:
+    """The entries of a live server's discovery (tests/e2e/discovery.py) whose group version (or,
+    for legacy beta, resource) ``instance_go`` enables by default: what upstream serves unconfigured."""
+    stable, legacy = default_group_versions(instance_go)
+
+    def keep(r: Mapping[str, Any]) -> bool:
+        group, version = r["group"], r["version"]
+        on = (_package(group), version) in stable or (group, version) in _EXTENSION_GROUPS
+        return on or (_package(group), version, r["name"]) in legacy
+
+    return [dict(r) for r in doc["resources"] if keep(r)]
+
+
+def vendor_rendered(gitdir: Path, minor: str, render_dir: Path, live: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """:func:`vendor` for a release whose policy is a render.sh output and whose discovery is live."""
+    branch, want = RENDERED_RELEASES[minor]
+    commit = rev_parse(gitdir, branch)
+    evidence = version_evidence(git_show(gitdir, commit, VERSION_FILE).decode())
+    record = json.loads((render_dir / "render.json").read_text(encoding="utf-8"))
+    live_doc = json.loads(live.read_text(encoding="utf-8"))
+    served = re.search(r"kube-apiserver (v\S+) ", live_doc["source"])
+    checks = {"KUBE_GIT_VERSION": (evidence.get("KUBE_GIT_VERSION"), want), "render commit": (record["commit"], commit),
+              "live server": (served and served.group(1), want)}  # fmt: skip
+    for what, (got, expected) in checks.items():
+        if got != expected:
+            raise VendorError(f"{branch}: {what} is {got!r}, expected {expected!r}")
+    files = {name: vendor_yaml((render_dir / name).read_text(encoding="utf-8"),
+                               [c for c in CARRIES[minor] if c.file == name]).encode() for name in YAML_FILES}  # fmt: skip
+    instance = VENDORED_TREE + "pkg/controlplane/instance.go"
+    source = (f"{live_doc['source']}, built from {REPOSITORY} {branch} ({commit}) by "
+              f"tools/kube-apiserver-modern/setup.sh; the group versions enabled by default in {instance}")  # fmt: skip
+    doc = {"source": source, "resources": filter_live(live_doc, git_show(gitdir, commit, instance).decode())}
+    files[API_RESOURCES_FILE] = (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
+    entry = {
+        "repository": REPOSITORY, "branch": branch, "tag": want, "commit": commit,
+        "kubeGitCommit": evidence.get("KUBE_GIT_COMMIT", ""),
+        "versionEvidence": f"{VERSION_FILE}: KUBE_GIT_VERSION={evidence['KUBE_GIT_VERSION']}",
+        "path": (f"{VENDORED_TREE}plugin/pkg/auth/authorizer/rbac/bootstrappolicy/ rendered by "
+                 f"tools/kubedata/render.sh with {record['go']} ({record['modulesTxt']})"),
+        "apiResources": source,
+        "carriesRemoved": [c.describe() for c in CARRIES[minor]],
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }  # fmt: skip
+    return files, entry
+
+
+def _write(data: Path, index: dict[str, Any], minor: str, files: Mapping[str, bytes], entry: dict[str, Any]) -> None:
+    (data / minor).mkdir(exist_ok=True)
+    for name, content in files.items():
+        (data / minor / name).write_bytes(content)
+    index["versions"][minor] = entry
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or any(v not in RELEASES for v in argv[1:]):
-        print(f"usage: python -m eks_access.kubedata.vendor GITDIR {{{','.join(RELEASES)}}}...", file=sys.stderr)
-        return 2
-    gitdir, data = Path(argv[0]), Path(__file__).parent / "data"
+    data = Path(__file__).parent / "data"
     index_path = data / "index.json"
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    for minor in argv[1:]:
-        files, entry = vendor(gitdir, minor)
-        (data / minor).mkdir(exist_ok=True)
-        for name, content in files.items():
-            (data / minor / name).write_bytes(content)
-        index["versions"][minor] = entry
+    if argv[:1] == ["--rendered"] and len(argv) == 5 and argv[2] in RENDERED_RELEASES:
+        gitdir, minor, render_dir, live = Path(argv[1]), argv[2], Path(argv[3]), Path(argv[4])
+        _write(data, index, minor, *vendor_rendered(gitdir, minor, render_dir, live))
+    elif len(argv) < 2 or any(v not in RELEASES for v in argv[1:]):
+        print(f"usage: python -m eks_access.kubedata.vendor GITDIR {{{','.join(RELEASES)}}}...\n"
+              f"       python -m eks_access.kubedata.vendor --rendered GITDIR {{{','.join(RENDERED_RELEASES)}}} "
+              "RENDER_DIR DISCOVERY_JSON", file=sys.stderr)  # fmt: skip
+        return 2
+    else:
+        for minor in argv[1:]:
+            _write(data, index, minor, *vendor(Path(argv[0]), minor))
     index["versions"] = dict(sorted(index["versions"].items(), key=lambda kv: tuple(map(int, kv[0].split(".")))))
     index_path.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     return 0
