@@ -3,7 +3,7 @@ that ``pulumi up`` of the plan makes, in the services' own response shapes.
 
 IAM as GetAccountAuthorizationDetails returns it (through boto3: documents decoded), EKS as
 DescribeCluster / DescribeAccessEntry / ListAssociatedAccessPolicies /
-DescribePodIdentityAssociation return it, Kubernetes objects as the API server stores them
+DescribePodIdentityAssociation / DescribeAddon return it, Kubernetes objects as the API server stores them
 (the manifests, plus the bootstrap RBAC every cluster of the version starts with, with the
 ``kubernetes.io/bootstrapping: rbac-defaults`` label the API server puts on it).
 """
@@ -36,6 +36,7 @@ def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> di
     cluster: dict[str, Any] | None = None
     entries: dict[str, dict[str, Any]] = {}
     pods: list[dict[str, Any]] = []
+    addons: list[dict[str, Any]] = []
     k8s: dict[str, list[Any]] = {k: [] for k in ("namespaces", "clusterRoles", "clusterRoleBindings", "roles", "roleBindings", "serviceAccounts")}
 
     def user(name: str, arn: str | None = None) -> None:
@@ -85,6 +86,10 @@ def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> di
             pods.append({"clusterName": ins["clusterName"], "namespace": ins["namespace"], "serviceAccount": ins["serviceAccount"],
                          "roleArn": ins["roleArn"], "associationArn": f"arn:aws:eks:ap-northeast-2:{ACCOUNT}:podidentityassociation/x/a-{len(pods)}",
                          "associationId": f"a-{len(pods)}", "tags": {}, "createdAt": CREATED, "modifiedAt": CREATED})  # fmt: skip
+        elif t == "aws:eks/addon:Addon":  # DescribeAddon's shape
+            addons.append({"addonName": ins["addonName"], "clusterName": ins["clusterName"], "status": "ACTIVE",
+                           "addonVersion": ins.get("addonVersion") or "v1.3.10-eksbuild.2", "health": {"issues": []},
+                           "addonArn": outs["arn"], "createdAt": CREATED, "modifiedAt": CREATED, "tags": {}})  # fmt: skip
         elif t == "kubernetes:core/v1:Namespace":
             k8s["namespaces"].append(ins)
         elif t == "kubernetes:core/v1:ServiceAccount":
@@ -106,12 +111,12 @@ def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> di
     k8s["namespaces"] = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}}
                          for n in ("default", "kube-system", "kube-public", "kube-node-lease")] + k8s["namespaces"]  # fmt: skip
     return {
-        "format": "eks-access-snapshot", "version": 1, "collectedAt": "2026-01-07T00:00:00+00:00",
+        "format": "eks-access-snapshot", "version": 2, "collectedAt": "2026-01-07T00:00:00+00:00",
         "account": ACCOUNT, "partition": "aws", "region": "ap-northeast-2", "cluster": cluster["name"] if cluster else None,
         "iam": {"UserDetailList": list(users.values()), "GroupDetailList": list(groups.values()),
                 "RoleDetailList": list(roles.values()), "Policies": [],
                 "OpenIDConnectProviderList": [{"Arn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/34DC390C3284D5349D1318C9255B5FDD"}]},
-        "eks": {"cluster": cluster, "accessEntries": list(entries.values()), "podIdentityAssociations": pods},
+        "eks": {"cluster": cluster, "accessEntries": list(entries.values()), "podIdentityAssociations": pods, "addons": addons},
         "kubernetes": {"serverVersion": {"major": "1", "minor": version.split(".")[1], "gitVersion": f"v{version}.0-eks"},
                        "awsAuth": None, **k8s},
         "denied": [],

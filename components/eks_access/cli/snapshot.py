@@ -100,7 +100,7 @@ def _collect(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     identity = denied.count(connect.client(sess, "sts")).get_caller_identity()
     say("IAM: GetAccountAuthorizationDetails")
     iam = c.collect_iam(denied.count(connect.client(sess, "iam")), denied)
-    say(f"EKS: cluster {args.cluster}, access entries, access policies, Pod Identity")
+    say(f"EKS: cluster {args.cluster}, access entries, access policies, Pod Identity, add-ons")
     eks = c.collect_eks(denied.count(connect.client(sess, "eks")), args.cluster, denied, c.WORKERS)
     say("Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version")
     with tempfile.TemporaryDirectory(prefix="eks-access-") as workdir:  # 0700, removed with the CA file in it

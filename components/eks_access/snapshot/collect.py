@@ -32,6 +32,8 @@ CALLS = (
     ("eks:ListAssociatedAccessPolicies", "eks.list_associated_access_policies"),
     ("eks:ListPodIdentityAssociations", "eks.list_pod_identity_associations"),
     ("eks:DescribePodIdentityAssociation", "eks.describe_pod_identity_association"),
+    ("eks:ListAddons", "eks.list_addons"),
+    ("eks:DescribeAddon", "eks.describe_addon"),
 )
 RETRIES = {"mode": "standard", "max_attempts": 10}
 _IAM_LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
@@ -140,7 +142,20 @@ def collect_eks(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> dic
     summaries = _aws(denied, "eks", "ListPodIdentityAssociations", cluster,
                      partial(_pages, eks, "list_pod_identity_associations", "associations", clusterName=cluster))
     pods = _each(summaries or [], association, denied, workers)
-    return {"cluster": described["cluster"] if described else None, "accessEntries": entries, "podIdentityAssociations": pods}
+    return {"cluster": described["cluster"] if described else None, "accessEntries": entries, "podIdentityAssociations": pods,
+            "addons": collect_addons(eks, cluster, denied, workers)}  # fmt: skip
+
+
+def collect_addons(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> list[Any]:
+    """ListAddons (paginated) then DescribeAddon per add-on: its version, IRSA role and Pod Identity
+    associations (https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeAddon.html)."""
+    names = _aws(denied, "eks", "ListAddons", cluster, partial(_pages, eks, "list_addons", "addons", clusterName=cluster))
+
+    def addon(name: str, mine: Denied) -> dict[str, Any] | None:
+        got = _aws(mine, "eks", "DescribeAddon", f"{cluster}/{name}", partial(eks.describe_addon, clusterName=cluster, addonName=name))
+        return got["addon"] if got is not None else None
+
+    return _each(names or [], addon, denied, workers)
 
 
 def _each(items: list[Any], task: Callable[[Any, Denied], Any], denied: Denied, workers: int) -> list[Any]:
