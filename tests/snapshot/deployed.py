@@ -5,7 +5,8 @@ IAM as GetAccountAuthorizationDetails returns it (through boto3: documents decod
 DescribeCluster / DescribeAccessEntry / ListAssociatedAccessPolicies /
 DescribePodIdentityAssociation / DescribeAddon return it, Kubernetes objects as the API server stores them
 (the manifests, plus the bootstrap RBAC every cluster of the version starts with, with the
-``kubernetes.io/bootstrapping: rbac-defaults`` label the API server puts on it).
+``kubernetes.io/bootstrapping: rbac-defaults`` label the API server puts on it), and the
+release's discovery.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from typing import Any
 
 from eks_access.kubedata import bootstrap_policy
+from eks_access.kubedata.resources import API_RESOURCES_FILE
+from eks_access.kubedata.versions import DATA_PACKAGE
 
 ACCOUNT = "111122223333"
 CREATED = "2026-01-05T10:00:00+00:00"
@@ -24,6 +28,13 @@ _RBAC_KEYS = {"ClusterRole": "clusterRoles", "ClusterRoleBinding": "clusterRoleB
 
 def _doc(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
+
+
+def served(version: str) -> list[dict[str, Any]]:
+    """What a cluster of ``version`` serves: the release's own discovery, as the project ships it."""
+    text = resources.files(DATA_PACKAGE).joinpath("data", version, API_RESOURCES_FILE).read_text(encoding="utf-8")
+    out: list[dict[str, Any]] = json.loads(text)["resources"]
+    return out
 
 
 def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> dict[str, Any]:
@@ -118,6 +129,6 @@ def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> di
                 "OpenIDConnectProviderList": [{"Arn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/34DC390C3284D5349D1318C9255B5FDD"}]},
         "eks": {"cluster": cluster, "accessEntries": list(entries.values()), "podIdentityAssociations": pods, "addons": addons},
         "kubernetes": {"serverVersion": {"major": "1", "minor": version.split(".")[1], "gitVersion": f"v{version}.0-eks"},
-                       "awsAuth": None, **k8s},
+                       "awsAuth": None, **k8s, "discovery": {"resources": served(version), "unavailable": []}},
         "denied": [],
     }  # fmt: skip

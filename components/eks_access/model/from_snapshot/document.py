@@ -18,7 +18,7 @@ FORMAT = "eks-access-snapshot"
 VERSION = 2
 #: Versions this reader reads: 1 is 2 without the keys of :data:`ADDED_IN_2` (read as not collected).
 VERSIONS = (1, 2)
-ADDED_IN_2 = {("eks", "addons")}
+ADDED_IN_2 = {("eks", "addons"), ("kubernetes", "discovery")}
 
 #: section -> key -> "list" | "object" | "object-or-null"
 SHAPE: dict[str, dict[str, str]] = {
@@ -28,6 +28,7 @@ SHAPE: dict[str, dict[str, str]] = {
     "kubernetes": {
         "serverVersion": "object-or-null", "namespaces": "list", "clusterRoles": "list", "clusterRoleBindings": "list",
         "roles": "list", "roleBindings": "list", "serviceAccounts": "list", "awsAuth": "object-or-null",
+        "discovery": "object-or-null",
     },
 }  # fmt: skip
 _TOP = {"format", "version", "collectedAt", "account", "partition", "region", "cluster", "iam", "eks", "kubernetes", "denied"}
