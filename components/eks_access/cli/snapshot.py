@@ -90,12 +90,21 @@ def run_snapshot(args: argparse.Namespace) -> tuple[int, str]:
 
 
 def _collect(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
+    from eks_access.snapshot.progress import Progress
+
+    say = Progress(sys.stderr)
+    try:
+        return _collect_all(args, say)
+    finally:
+        say.done()
+
+
+def _collect_all(args: argparse.Namespace, say: Any) -> tuple[dict[str, Any], Any]:
     from eks_access.snapshot import collect as c
     from eks_access.snapshot import connect
 
     sess = connect.session(args.profile, args.region)
     denied = c.Denied()
-    say = _progress()
     say("identity: sts GetCallerIdentity")
     identity = denied.count(connect.client(sess, "sts")).get_caller_identity()
     say("IAM: GetAccountAuthorizationDetails")
@@ -115,9 +124,3 @@ def _no_kubernetes(denied: Any) -> dict[str, Any]:
     denied.add("kubernetes", "connect", "", "no endpoint: DescribeCluster was denied and no --kubeconfig given")
     return {"serverVersion": None, "awsAuth": None, **{k: [] for k, _p, _o in K8S_LISTS}, "discovery": None}
 
-
-def _progress() -> Any:
-    def say(line: str) -> None:
-        print(f"eks-access snapshot: {line}", file=sys.stderr, flush=True)
-
-    return say
