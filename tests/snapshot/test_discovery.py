@@ -50,6 +50,14 @@ def test_a_resource_the_cluster_does_not_serve(doc: dict[str, Any]) -> None:
         "'gadgets' is not served by this cluster (its discovery) nor a built-in resource of Kubernetes 1.34; asked in the core API group",))  # fmt: skip
 
 
+def test_a_group_version_that_was_down_is_named_where_a_resource_is_missing(doc: dict[str, Any]) -> None:
+    doc["kubernetes"]["discovery"]["unavailable"] = ["metrics.k8s.io/v1beta1"]
+    assert _ask(doc, "nodemetrics", None) == ("", "", (
+        "'nodemetrics' is not served by this cluster (its discovery; unavailable when collected: metrics.k8s.io/v1beta1) "
+        "nor a built-in resource of Kubernetes 1.34; asked in the core API group",))  # fmt: skip
+    assert _ask(doc, "pods") == ("", "dev-team", ())
+
+
 def test_a_scope_that_differs_from_the_release(doc: dict[str, Any]) -> None:
     for r in doc["kubernetes"]["discovery"]["resources"]:
         if (r["group"], r["name"]) == ("apps", "deployments"):
@@ -88,6 +96,7 @@ def test_can_i_uses_the_clusters_discovery(doc: dict[str, Any]) -> None:
     (lambda d: d["resources"][0].pop("kind"), "kubernetes.discovery.resources[0].kind: expected a non-empty string, got null"),
     (lambda d: d["resources"][0].update(namespaced="yes"), "kubernetes.discovery.resources[0].namespaced: expected bool, got string"),
     (lambda d: d["resources"][0].update(verbs=["get", 1]), "kubernetes.discovery.resources[0].verbs: expected a list of strings"),
+    (lambda d: d.pop("unavailable"), "kubernetes.discovery.unavailable: expected a list of strings (group versions)"),
 ])  # fmt: skip
 def test_a_bad_discovery_names_its_key_path(doc: dict[str, Any], change: Any, message: str) -> None:
     change(doc["kubernetes"]["discovery"])

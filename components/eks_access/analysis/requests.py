@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.errors import UsageError
 from eks_access.kubedata import DEFAULT_VERSION, ApiResource, api_resources
+from eks_access.kubedata.resources import Discovery
 from eks_access.limits import dns1123_label_problem
 
 _VERB = re.compile(r"(?:\*|[A-Za-z][A-Za-z0-9_.:-]{0,62})")
@@ -31,7 +32,7 @@ _NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _GROUP = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _OBJECT_NAME = re.compile(r"[^\s/]{1,253}")
 _NAMESPACE_SUBRESOURCES = ("", "status", "finalize")
-Served = tuple[ApiResource, ...] | None  # a snapshot's discovery (AccessModel.discovery)
+Served = Discovery | None  # a snapshot's discovery (AccessModel.discovery)
 
 #: Verbs Kubernetes itself defines (API verbs and the RBAC special verbs).
 KNOWN_VERBS = frozenset(
@@ -125,13 +126,17 @@ def _resolution_notes(res: str, ver: str, served: Served, known: tuple[str, bool
         return [] if known else [f"{res!r} is not a built-in resource of Kubernetes {ver}; asked in the core API group"]
     shipped = resolve_group(res, ver)
     if known == shipped:
-        return [] if known else [f"{res!r} is not served by this cluster (its discovery) nor a built-in resource of "
-                                 f"Kubernetes {ver}; asked in the core API group"]  # fmt: skip
+        return [] if known else [f"{res!r} is not served by this cluster (its discovery{_down(served)}) nor a built-in "
+                                 f"resource of Kubernetes {ver}; asked in the core API group"]  # fmt: skip
     if known is None:
-        return [f"{res!r} is not served by this cluster (its discovery; Kubernetes {ver} has {_show(res, shipped)}); "
-                "asked in the core API group"]  # fmt: skip
+        return [f"{res!r} is not served by this cluster (its discovery{_down(served)}; Kubernetes {ver} has "
+                f"{_show(res, shipped)}); asked in the core API group"]  # fmt: skip
     release = _show(res, shipped) if shipped else "no such built-in resource"
     return [f"{res!r} is {_show(res, known)} on this cluster (its discovery); Kubernetes {ver} has {release}"]
+
+
+def _down(served: Discovery) -> str:
+    return f"; unavailable when collected: {', '.join(served.unavailable)}" if served.unavailable else ""
 
 
 def _show(res: str, found: tuple[str, bool] | None) -> str:
@@ -161,7 +166,7 @@ def _index(apis: Iterable[ApiResource]) -> Mapping[str, tuple[tuple[str, bool], 
 
 
 def _names(version: str, served: Served) -> Mapping[str, tuple[tuple[str, bool], ...]]:
-    return _by_name(version) if served is None else _by_name_served(served)
+    return _by_name(version) if served is None else _by_name_served(served.resources)
 
 
 def _preference(item: tuple[str, bool]) -> tuple[int, str]:

@@ -74,6 +74,15 @@ class ApiResource:
         return f"{self.name}.{self.group}" if self.group else self.name
 
 
+@dataclass(frozen=True)
+class Discovery:
+    """What one cluster's discovery said (a snapshot's): the resources it serves, and the group
+    versions that could not be read (``metrics.k8s.io/v1beta1`` while its backend is down)."""
+
+    resources: tuple[ApiResource, ...]
+    unavailable: tuple[str, ...] = ()
+
+
 def api_resources(version: str) -> Mapping[str, ApiResource]:
     """Every served resource of ``version``, keyed ``"pods"`` or ``"deployments.apps"``."""
     return _load(normalize_version(version))

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from eks_access.kubedata.resources import ApiResource, resource_index
+from eks_access.kubedata.resources import Discovery, resource_index
 from eks_access.model.from_snapshot.document import SnapshotError, item
 from eks_access.model.values import kind_of
 
 _FIELDS = {"name": str, "group": str, "version": str, "kind": str, "namespaced": bool, "verbs": list, "subresources": dict}
 
 
-def served(k8s: Mapping[str, Any]) -> tuple[ApiResource, ...] | None:
+def served(k8s: Mapping[str, Any]) -> Discovery | None:
     body = k8s.get("discovery")
     if body is None:
         return None
@@ -24,7 +24,10 @@ def served(k8s: Mapping[str, Any]) -> tuple[ApiResource, ...] | None:
         raise SnapshotError(f"{where}.resources: expected a list, got {kind_of(raw)}")
     for i, entry in enumerate(raw):
         _check(item(entry, f"{where}.resources[{i}]"), f"{where}.resources[{i}]")
-    return tuple(resource_index(raw).values())
+    down = body.get("unavailable")
+    if not isinstance(down, list) or not all(isinstance(v, str) for v in down):
+        raise SnapshotError(f"{where}.unavailable: expected a list of strings (group versions)")
+    return Discovery(tuple(resource_index(raw).values()), tuple(down))
 
 
 def _check(entry: Mapping[str, Any], where: str) -> None:
