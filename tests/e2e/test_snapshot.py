@@ -24,10 +24,11 @@ def test_snapshot_of_the_live_server_agrees_with_subject_access_review(control_p
     k8s = collect_kubernetes(api, denied)
     assert denied.calls == []
     assert not any(o["metadata"]["name"] == "aws-auth" for o in k8s["serviceAccounts"])
-    doc = {"format": "eks-access-snapshot", "version": 1, "account": "111122223333", "partition": "aws",
+    assert k8s["discovery"] == {"resources": discovery.discover(control_plane), "unavailable": []}  # the client's = raw HTTP's
+    doc = {"format": "eks-access-snapshot", "version": 2, "account": "111122223333", "partition": "aws",
            "iam": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
                    "OpenIDConnectProviderList": []},
-           "eks": {"cluster": None, "accessEntries": [], "podIdentityAssociations": []}, "kubernetes": k8s, "denied": []}  # fmt: skip
+           "eks": {"cluster": None, "accessEntries": [], "podIdentityAssociations": [], "addons": []}, "kubernetes": k8s, "denied": []}  # fmt: skip
     version = normalize_version(discovery.server_version(control_plane))
     carries = openshift.server_carries(version, controlplane.get_json(control_plane, "/version"))
     analyzer = Analyzer(read_snapshot(doc), version)

@@ -3,9 +3,10 @@ that ``pulumi up`` of the plan makes, in the services' own response shapes.
 
 IAM as GetAccountAuthorizationDetails returns it (through boto3: documents decoded), EKS as
 DescribeCluster / DescribeAccessEntry / ListAssociatedAccessPolicies /
-DescribePodIdentityAssociation return it, Kubernetes objects as the API server stores them
+DescribePodIdentityAssociation / DescribeAddon return it, Kubernetes objects as the API server stores them
 (the manifests, plus the bootstrap RBAC every cluster of the version starts with, with the
-``kubernetes.io/bootstrapping: rbac-defaults`` label the API server puts on it).
+``kubernetes.io/bootstrapping: rbac-defaults`` label the API server puts on it), and the
+release's discovery.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from typing import Any
 
 from eks_access.kubedata import bootstrap_policy
+from eks_access.kubedata.resources import API_RESOURCES_FILE
+from eks_access.kubedata.versions import DATA_PACKAGE
 
 ACCOUNT = "111122223333"
 CREATED = "2026-01-05T10:00:00+00:00"
@@ -24,6 +28,13 @@ _RBAC_KEYS = {"ClusterRole": "clusterRoles", "ClusterRoleBinding": "clusterRoleB
 
 def _doc(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
+
+
+def served(version: str) -> list[dict[str, Any]]:
+    """What a cluster of ``version`` serves: the release's own discovery, as the project ships it."""
+    text = resources.files(DATA_PACKAGE).joinpath("data", version, API_RESOURCES_FILE).read_text(encoding="utf-8")
+    out: list[dict[str, Any]] = json.loads(text)["resources"]
+    return out
 
 
 def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> dict[str, Any]:
@@ -36,6 +47,7 @@ def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> di
     cluster: dict[str, Any] | None = None
     entries: dict[str, dict[str, Any]] = {}
     pods: list[dict[str, Any]] = []
+    addons: list[dict[str, Any]] = []
     k8s: dict[str, list[Any]] = {k: [] for k in ("namespaces", "clusterRoles", "clusterRoleBindings", "roles", "roleBindings", "serviceAccounts")}
 
     def user(name: str, arn: str | None = None) -> None:
@@ -85,6 +97,10 @@ def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> di
             pods.append({"clusterName": ins["clusterName"], "namespace": ins["namespace"], "serviceAccount": ins["serviceAccount"],
                          "roleArn": ins["roleArn"], "associationArn": f"arn:aws:eks:ap-northeast-2:{ACCOUNT}:podidentityassociation/x/a-{len(pods)}",
                          "associationId": f"a-{len(pods)}", "tags": {}, "createdAt": CREATED, "modifiedAt": CREATED})  # fmt: skip
+        elif t == "aws:eks/addon:Addon":  # DescribeAddon's shape
+            addons.append({"addonName": ins["addonName"], "clusterName": ins["clusterName"], "status": "ACTIVE",
+                           "addonVersion": ins.get("addonVersion") or "v1.3.10-eksbuild.2", "health": {"issues": []},
+                           "addonArn": outs["arn"], "createdAt": CREATED, "modifiedAt": CREATED, "tags": {}})  # fmt: skip
         elif t == "kubernetes:core/v1:Namespace":
             k8s["namespaces"].append(ins)
         elif t == "kubernetes:core/v1:ServiceAccount":
@@ -106,13 +122,13 @@ def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> di
     k8s["namespaces"] = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}}
                          for n in ("default", "kube-system", "kube-public", "kube-node-lease")] + k8s["namespaces"]  # fmt: skip
     return {
-        "format": "eks-access-snapshot", "version": 1, "collectedAt": "2026-01-07T00:00:00+00:00",
+        "format": "eks-access-snapshot", "version": 2, "collectedAt": "2026-01-07T00:00:00+00:00",
         "account": ACCOUNT, "partition": "aws", "region": "ap-northeast-2", "cluster": cluster["name"] if cluster else None,
         "iam": {"UserDetailList": list(users.values()), "GroupDetailList": list(groups.values()),
                 "RoleDetailList": list(roles.values()), "Policies": [],
                 "OpenIDConnectProviderList": [{"Arn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/34DC390C3284D5349D1318C9255B5FDD"}]},
-        "eks": {"cluster": cluster, "accessEntries": list(entries.values()), "podIdentityAssociations": pods},
+        "eks": {"cluster": cluster, "accessEntries": list(entries.values()), "podIdentityAssociations": pods, "addons": addons},
         "kubernetes": {"serverVersion": {"major": "1", "minor": version.split(".")[1], "gitVersion": f"v{version}.0-eks"},
-                       "awsAuth": None, **k8s},
+                       "awsAuth": None, **k8s, "discovery": {"resources": served(version), "unavailable": []}},
         "denied": [],
     }  # fmt: skip

@@ -1,5 +1,6 @@
 """docs/examples/snapshot/live.json: the dev stack's plan deployed (tests/snapshot/deployed.py),
-then changed by hand the way live estates drift, with one refused call. Regenerate with
+then changed by hand the way live estates drift, with one refused call; its cluster also serves a
+custom resource (discovery). Regenerate with
 ``.venv/bin/python -m tests.snapshot.example`` (tests/snapshot/test_example.py keeps it current)."""
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def build_example(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "hotfix", "namespace": "dev-team"},
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "edit"},
         "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "developers"}]})  # fmt: skip
+    # the AWS Load Balancer Controller's CRD, as its chart installs it (namespaced, elbv2.k8s.aws/v1beta1)
+    doc["kubernetes"]["discovery"]["resources"].append({
+        "name": "targetgroupbindings", "group": "elbv2.k8s.aws", "version": "v1beta1", "namespaced": True, "kind": "TargetGroupBinding",
+        "verbs": sorted(["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"]),
+        "subresources": {"status": {"kind": "TargetGroupBinding", "verbs": ["get", "patch", "update"]}}})  # fmt: skip
     doc["denied"] = [{"service": "eks", "operation": "ListAssociatedAccessPolicies",
                       "target": f"arn:aws:iam::{ACCOUNT}:role/EKSOperators", "error": "AccessDeniedException"}]  # fmt: skip
     for entry in doc["eks"]["accessEntries"]:

@@ -67,10 +67,10 @@ def test_a_bad_snapshot_is_one_line_exit_2(tmp_path: Path, snapshot_file: Path, 
     err = capsys.readouterr().err
     assert err == (f"eks-access: error: --snapshot: {bad}: snapshot object 'arn:aws:iam::111122223333:role/EKSMyExampleViewer' "
                    "(aws:eks/accessEntry:AccessEntry): inputs.kubernetesGroups: expected a list, got string\n")  # fmt: skip
-    doc["version"] = 2
+    doc["version"] = 3
     bad.write_text(json.dumps(doc))
     assert main(["can-i", "get", "pods", "--as", "group:x", "--snapshot", str(bad)]) == 2
-    assert capsys.readouterr().err == f"eks-access: error: --snapshot: {bad}: version: this eks-access reads snapshot version 1, got 2\n"
+    assert capsys.readouterr().err == f"eks-access: error: --snapshot: {bad}: version: this eks-access reads snapshot versions 1 and 2, got 3\n"
 
 
 @pytest.mark.parametrize(("text", "why"), [

@@ -15,7 +15,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from eks_access.snapshot.collect import CALLS, Denied, collect_eks
+from eks_access.snapshot.collect import CALLS, Denied, collect_addons, collect_eks
 from tests.snapshot.deployed import deploy
 
 CLUSTER = "myeks"
@@ -60,6 +60,24 @@ def _stub(stubber: Stubber, section: dict[str, Any], refuse: str | None = None) 
     for a in section["podIdentityAssociations"]:
         stubber.add_response("describe_pod_identity_association", {"association": _wire(a)},
                              {"clusterName": CLUSTER, "associationId": a["associationId"]})  # fmt: skip
+    _stub_addons(stubber, section["addons"], refuse)
+
+
+def _stub_addons(stubber: Stubber, addons: list[dict[str, Any]], refuse: str | None = None) -> None:
+    names = [a["addonName"] for a in addons]
+    if refuse == "ListAddons":
+        stubber.add_client_error("list_addons", "AccessDeniedException", "not authorized", http_status_code=403,
+                                 expected_params={"clusterName": CLUSTER})  # fmt: skip
+        return
+    stubber.add_response("list_addons", {"addons": names[:1], "nextToken": "page-2"}, {"clusterName": CLUSTER})
+    stubber.add_response("list_addons", {"addons": names[1:]}, {"clusterName": CLUSTER, "nextToken": "page-2"})
+    for a in addons:
+        params = {"clusterName": CLUSTER, "addonName": a["addonName"]}
+        if refuse == a["addonName"]:
+            stubber.add_client_error("describe_addon", "AccessDeniedException", "not authorized", http_status_code=403,
+                                     expected_params=params)  # fmt: skip
+            continue
+        stubber.add_response("describe_addon", {"addon": _wire(a)}, params)
 
 
 def test_every_call_validated_and_the_section_is_the_deployed_one(eks_section: dict[str, Any]) -> None:
@@ -73,7 +91,7 @@ def test_every_call_validated_and_the_section_is_the_deployed_one(eks_section: d
     assert json.loads(json.dumps(got, default=lambda d: d.isoformat())) == eks_section
     stubbed = {f"eks.{op}" for op in ("describe_cluster", "list_access_entries", "describe_access_entry",
                                       "list_associated_access_policies", "list_pod_identity_associations",
-                                      "describe_pod_identity_association")}  # fmt: skip
+                                      "describe_pod_identity_association", "list_addons", "describe_addon")}  # fmt: skip
     assert stubbed == {call for _action, call in CALLS if call.startswith("eks.")}  # CALLS lists what the collector calls
 
 
@@ -119,6 +137,9 @@ class SlowEks:
     def describe_access_entry(self, clusterName: str, principalArn: str) -> Any:
         return self._call({"accessEntry": self.entries[principalArn]["accessEntry"]})
 
+    def describe_addon(self, clusterName: str, addonName: str) -> Any:
+        return self._call({"addon": next(a for a in self.section["addons"] if a["addonName"] == addonName)})
+
     def describe_pod_identity_association(self, clusterName: str, associationId: str) -> Any:
         return self._call({"association": next(a for a in self.section["podIdentityAssociations"] if a["associationId"] == associationId)})
 
@@ -132,6 +153,8 @@ class SlowEks:
                 if operation == "list_associated_access_policies":
                     assert principalArn is not None
                     return [outer._call({"associatedAccessPolicies": outer.entries[principalArn]["associatedAccessPolicies"]})]
+                if operation == "list_addons":
+                    return [outer._call({"addons": [a["addonName"] for a in outer.section["addons"]]})]
                 return [outer._call({"associations": outer.section["podIdentityAssociations"]})]
 
         return Pages()
@@ -148,3 +171,41 @@ def test_per_entry_calls_run_concurrently_bounded_and_in_order(eks_section: dict
     got = collect_eks(fake, CLUSTER, Denied(), workers=4)
     assert got == many
     assert 1 < fake.most <= 4
+
+
+def _addons(section: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dev stack's add-on, and a second one with an IRSA role, so ListAddons has two pages."""
+    cni = copy.deepcopy(section["addons"][0])
+    cni.update(addonName="vpc-cni", addonVersion="v1.19.2-eksbuild.1", serviceAccountRoleArn="arn:aws:iam::111122223333:role/AmazonEKSVPCCNIRole",
+               addonArn="arn:aws:eks:ap-northeast-2:111122223333:addon/myeks/vpc-cni/1ecb4b4c-0000-0000-0000-000000000000")  # fmt: skip
+    return [*section["addons"], cni]
+
+
+def test_addons_are_listed_over_pages_and_each_described(eks_section: dict[str, Any]) -> None:
+    addons = _addons(eks_section)
+    assert [a["addonName"] for a in addons] == ["eks-pod-identity-agent", "vpc-cni"]
+    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    denied = Denied()
+    with Stubber(client) as stubber:
+        _stub_addons(stubber, addons)
+        got = collect_addons(client, CLUSTER, denied)
+        stubber.assert_no_pending_responses()
+    assert denied.calls == []
+    assert json.loads(json.dumps(got, default=lambda d: d.isoformat())) == addons
+
+
+@pytest.mark.parametrize(("refuse", "operation", "target", "kept"), [
+    ("ListAddons", "ListAddons", CLUSTER, []),
+    ("vpc-cni", "DescribeAddon", f"{CLUSTER}/vpc-cni", ["eks-pod-identity-agent"]),
+])  # fmt: skip
+def test_a_refused_addon_call_is_recorded_and_the_rest_collected(
+    eks_section: dict[str, Any], refuse: str, operation: str, target: str, kept: list[str]
+) -> None:
+    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    denied = Denied()
+    with Stubber(client) as stubber:
+        _stub_addons(stubber, _addons(eks_section), refuse)
+        got = collect_addons(client, CLUSTER, denied)
+        stubber.assert_no_pending_responses()
+    assert denied.calls == [{"service": "eks", "operation": operation, "target": target, "error": "AccessDeniedException"}]
+    assert [a["addonName"] for a in got] == kept

@@ -25,8 +25,11 @@ AWS_AUTH = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-a
 class RecordedServer:
     """Answers GETs from the objects of a snapshot's ``kubernetes`` section."""
 
-    def __init__(self, section: Mapping[str, Any], *, forbidden: tuple[str, ...] = (), aws_auth: Any = None) -> None:
+    def __init__(self, section: Mapping[str, Any], *, forbidden: tuple[str, ...] = (), aws_auth: Any = None,
+                 down: tuple[str, ...] = ()) -> None:  # fmt: skip
         self.lists = {path: section[key] for key, path, _op in collect.K8S_LISTS}
+        self.discovery = discovery_documents((section.get("discovery") or {}).get("resources") or [])
+        self.down = down  # discovery paths answered 503, as an aggregated API whose backend is down
         self.version = section["serverVersion"]
         self.forbidden = forbidden
         self.aws_auth = aws_auth
@@ -42,8 +45,12 @@ class RecordedServer:
         query = {k: v[0] for k, v in parse_qs(sent).items()}
         if parts.path in self.forbidden:
             return self._reply(403, {"kind": "Status", "code": 403, "reason": "Forbidden"}, preload_content)
+        if parts.path in self.down:
+            return self._reply(503, {"kind": "Status", "code": 503, "reason": "ServiceUnavailable"}, preload_content)
         if parts.path == "/version":
             return self._reply(200, self.version, preload_content)
+        if parts.path in self.discovery:
+            return self._reply(200, self.discovery[parts.path], preload_content)
         if parts.path == collect.AWS_AUTH_PATH:
             if self.aws_auth is None:
                 return self._reply(404, {"kind": "Status", "code": 404, "reason": "NotFound"}, preload_content)
@@ -61,6 +68,32 @@ class RecordedServer:
         data = json.dumps(body).encode()
         return urllib3.HTTPResponse(body=io.BytesIO(data), status=status, headers={"Content-Type": "application/json"},
                                     preload_content=preload)  # fmt: skip
+
+
+def discovery_documents(served: list[dict[str, Any]]) -> dict[str, Any]:
+    """The discovery documents of a server serving ``served`` (api-resources.json entries): /api
+    (APIVersions), /apis (APIGroupList) and each group version's APIResourceList, with
+    subresources listed as ``pods/log`` (k8s.io/apimachinery/pkg/apis/meta/v1 types.go)."""
+    lists: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in served:
+        rows = lists.setdefault((r["group"], r["version"]), [])
+        rows.append({"name": r["name"], "singularName": "", "namespaced": r["namespaced"], "kind": r["kind"], "verbs": r["verbs"]})
+        rows += [{"name": f"{r['name']}/{sub}", "singularName": "", "namespaced": r["namespaced"], "kind": d["kind"], "verbs": d["verbs"]}
+                 for sub, d in r["subresources"].items()]  # fmt: skip
+    groups: dict[str, list[str]] = {}
+    for group, version in lists:
+        if group:
+            groups.setdefault(group, []).append(version)
+    docs: dict[str, Any] = {
+        "/api": {"kind": "APIVersions", "versions": sorted(v for g, v in lists if not g)},
+        "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+            {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v} for v in vs],
+             "preferredVersion": {"groupVersion": f"{g}/{vs[0]}", "version": vs[0]}} for g, vs in groups.items()]},
+    }  # fmt: skip
+    for (group, version), rows in lists.items():
+        gv = f"{group}/{version}" if group else version
+        docs[f"/apis/{gv}" if group else f"/api/{gv}"] = {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": rows}
+    return docs
 
 
 def _api(server: RecordedServer) -> k8s.ApiClient:
@@ -96,7 +129,11 @@ def test_every_object_read_page_by_page_and_nothing_else(section: dict[str, Any]
         ("GET", "/apis/rbac.authorization.k8s.io/v1/rolebindings?limit=50"),
         ("GET", "/api/v1/serviceaccounts?limit=50"),
         ("GET", "/api/v1/namespaces/kube-system/configmaps/aws-auth"),
+        ("GET", "/api"),
+        ("GET", "/apis"),
+        *[("GET", path) for path in server.discovery if path not in ("/api", "/apis")],
     ]
+    assert len(server.requests) == 10 + 2 + 21  # 1.34 serves v1 and 20 group versions of other groups
     assert not any("secret" in path for _m, path in server.requests)
     assert server.tokens == {"Bearer k8s-aws-v1.token"}
 
@@ -111,3 +148,28 @@ def test_forbidden_lists_are_recorded_and_a_missing_aws_auth_is_null(section: di
         {"service": "kubernetes", "operation": "list Roles", "target": "", "error": "HTTP 403"},
         {"service": "kubernetes", "operation": "list ServiceAccounts", "target": "", "error": "HTTP 403"},
     ]
+
+
+def test_discovery_keeps_what_answers_and_lists_a_group_version_that_is_down(section: dict[str, Any]) -> None:
+    metrics = {"name": "pods", "group": "metrics.k8s.io", "version": "v1beta1", "namespaced": True, "kind": "PodMetrics",
+               "verbs": ["get", "list"], "subresources": {}}  # fmt: skip
+    widgets = [{"name": "widgets", "group": "example.com", "version": v, "namespaced": False, "kind": "Widget",
+                "verbs": ["get", "list"], "subresources": {"status": {"kind": "Widget", "verbs": ["get"]}}} for v in ("v1", "v1beta1")]  # fmt: skip
+    section["discovery"]["resources"] += [metrics, *widgets]
+    server = RecordedServer(section, down=("/apis/metrics.k8s.io/v1beta1",))
+    denied = Denied()
+    got = collect_kubernetes(_api(server), denied)
+    assert denied.calls == []
+    assert got["discovery"]["unavailable"] == ["metrics.k8s.io/v1beta1"]
+    served = {(r["group"], r["name"]): r for r in got["discovery"]["resources"]}
+    assert ("metrics.k8s.io", "pods") not in served
+    assert served[("example.com", "widgets")] == widgets[0]  # once, from the preferred version, with its subresource
+    assert len(served) == len(section["discovery"]["resources"]) - 2
+
+
+def test_refused_discovery_is_recorded_and_null(section: dict[str, Any]) -> None:
+    server = RecordedServer(section, forbidden=("/apis",))
+    denied = Denied()
+    got = collect_kubernetes(_api(server), denied)
+    assert got["discovery"] is None
+    assert denied.calls == [{"service": "kubernetes", "operation": "get /apis", "target": "", "error": "HTTP 403"}]

@@ -1,6 +1,6 @@
 """docs/snapshot-rbac.yaml, judged by the project's RBAC authorizer: the collector's group may make
 every Kubernetes request the collector makes (collect.K8S_LISTS, the aws-auth ConfigMap,
-/version) and may not read Secrets or any other ConfigMap."""
+/version, discovery) and may not read Secrets or any other ConfigMap."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ def test_aws_auth_and_version_are_allowed(analyzer: Analyzer) -> None:
     assert AWS_AUTH_PATH == "/api/v1/namespaces/kube-system/configmaps/aws-auth"
     assert analyzer.kubernetes_can_i(*WHO, "get", resource="configmaps", namespace="kube-system", name="aws-auth").allowed
     assert analyzer.kubernetes_can_i(*WHO, "get", path="/version").allowed
+
+
+@pytest.mark.parametrize("path", ["/api", "/apis", "/api/v1", "/apis/apps/v1", "/apis/metrics.k8s.io/v1beta1"])
+def test_discovery_needs_no_grant_of_ours(analyzer: Analyzer, path: str) -> None:
+    """system:discovery allows GET of /api, /api/*, /apis, /apis/* to system:authenticated (bootstrap policy)."""
+    assert analyzer.kubernetes_can_i(*WHO, "get", path=path).allowed
+    assert not analyzer.kubernetes_can_i("alice", ["developers"], "get", path=path).allowed  # without system:authenticated
 
 
 @pytest.mark.parametrize(("verb", "resource", "namespace", "name"), [

@@ -45,17 +45,18 @@ def test_snapshot_writes_a_0600_file_the_analyzer_reads(world: dict[str, Any], t
     out = tmp_path / "live.json"
     assert main(["snapshot", "--cluster", "myeks", "--region", "ap-northeast-2", "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    # sts 1, iam GetAccountAuthorizationDetails 1 + ListOpenIDConnectProviders 1, eks: DescribeCluster 1, ListAccessEntries 2 pages, 4 entries x (Describe, ListAssociated), Pod Identity 1 + 1
-    assert captured.out == f"Wrote {out} (mode 0600): 24 API calls (AWS 16, Kubernetes 8)\n"
+    # sts 1, iam GetAccountAuthorizationDetails 1 + ListOpenIDConnectProviders 1, eks: DescribeCluster 1, ListAccessEntries 2 pages, 4 entries x (Describe, ListAssociated), Pod Identity 1 + 1, ListAddons 2 pages + DescribeAddon 1;
+    # Kubernetes: /version, 6 lists, aws-auth (8); discovery: /api, /apis and 21 group versions (23)
+    assert captured.out == f"Wrote {out} (mode 0600): 50 API calls (AWS 19, Kubernetes 31)\n"
     assert captured.err.splitlines() == [
         "eks-access snapshot: identity: sts GetCallerIdentity",
         "eks-access snapshot: IAM: GetAccountAuthorizationDetails",
-        "eks-access snapshot: EKS: cluster myeks, access entries, access policies, Pod Identity",
-        "eks-access snapshot: Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version",
+        "eks-access snapshot: EKS: cluster myeks, access entries, access policies, Pod Identity, add-ons",
+        "eks-access snapshot: Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version, discovery",
     ]
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     doc = json.loads(out.read_text())
-    assert (doc["format"], doc["version"], doc["account"], doc["cluster"], doc["denied"]) == ("eks-access-snapshot", 1, "123456789012", "myeks", [])
+    assert (doc["format"], doc["version"], doc["account"], doc["cluster"], doc["denied"]) == ("eks-access-snapshot", 2, "123456789012", "myeks", [])
     assert [r["RoleName"] for r in doc["iam"]["RoleDetailList"]] == ["EKSOperators"]
     assert out.read_text().startswith('{\n "format": "eks-access-snapshot",')
     code = main(["can-i", "get", "pods", "-n", "dev-team", "--as", "serviceaccount:dev-team:dev-k8s", "--snapshot", str(out)])

@@ -75,7 +75,7 @@ class Analyzer:
     # ------------------------------------------------------------------ questions
     def request(self, verb: str, resource: str, namespace: str | None = None, name: str | None = None) -> Request:
         """A request as a person writes it (``pods``, ``deployments.apps/scale``, ``/healthz``)."""
-        return parse_request(verb, resource, namespace, name, self.version)
+        return parse_request(verb, resource, namespace, name, self.version, self.model.discovery)
 
     def can_i(self, principal: str, verb: str, resource: str, namespace: str | None = None, *,
               name: str | None = None, groups: Sequence[str] = (), context: ContextInput = None) -> Answer:  # fmt: skip

@@ -38,7 +38,7 @@ def rows(analyzer: Analyzer) -> list[Attributes]:
     seen: set[tuple[str, str]] = set()
     out: list[Attributes] = []
     for r in COMMON_RESOURCES:
-        attrs = parse_request("get", r, None, version=analyzer.version).attrs
+        attrs = analyzer.request("get", r, None).attrs
         seen.add((attrs.api_group, attrs.combined_resource))
         out.append(attrs)
     extra: list[tuple[str, str]] = []
@@ -62,7 +62,7 @@ def table(analyzer: Analyzer, principal: str, namespace: str | None, row_attrs: 
     identities = [x.identity for x in analyzer.paths_for(p, context or RequestContext()) if x.identity is not None]
     out = MatrixTable(p.display, namespace)
     for base in row_attrs:
-        ns = namespace or "" if is_namespaced(base.resource, base.api_group, analyzer.version) else ""
+        ns = namespace or "" if is_namespaced(base.resource, base.api_group, analyzer.version, analyzer.model.discovery) else ""
         cells: dict[str, bool] = {}
         for verb in MATRIX_VERBS:
             attrs = Attributes(verb, base.resource, base.subresource, base.api_group, ns)

@@ -3,8 +3,9 @@
 RESOURCE is written as kubectl writes it: ``pods``, ``pods/log``, ``deployments.apps``,
 ``deployments.apps/scale``, ``*`` (every resource of the core group, as ``kubectl auth can-i
 '*' '*'`` asks), ``*.apps``, or a non-resource URL such as ``/healthz``. A resource without a
-group resolves through the built-in resources of the Kubernetes version (the core group first,
-as kubectl's discovery prefers it). Like a real HTTP request:
+group resolves through the built-in resources of the Kubernetes version, or through what the
+cluster serves when a snapshot recorded its discovery (the core group first, as kubectl's
+discovery prefers it). Like a real HTTP request:
 - a cluster-scoped resource carries no namespace (``-n`` does not apply to it);
 - a request on one Namespace object (``namespaces`` with ``--name NS``, and its ``status`` and
   ``finalize`` subresources) carries namespace NS (k8s.io/apiserver
@@ -16,13 +17,14 @@ Verbs are free-form (custom verbs exist); a verb Kubernetes does not define gets
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.errors import UsageError
-from eks_access.kubedata import DEFAULT_VERSION, api_resources
+from eks_access.kubedata import DEFAULT_VERSION, ApiResource, api_resources
+from eks_access.kubedata.resources import Discovery
 from eks_access.limits import dns1123_label_problem
 
 _VERB = re.compile(r"(?:\*|[A-Za-z][A-Za-z0-9_.:-]{0,62})")
@@ -30,6 +32,7 @@ _NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _GROUP = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _OBJECT_NAME = re.compile(r"[^\s/]{1,253}")
 _NAMESPACE_SUBRESOURCES = ("", "status", "finalize")
+Served = Discovery | None  # a snapshot's discovery (AccessModel.discovery)
 
 #: Verbs Kubernetes itself defines (API verbs and the RBAC special verbs).
 KNOWN_VERBS = frozenset(
@@ -55,7 +58,10 @@ class Request:
 
 
 def parse_request(verb: str, resource: str, namespace: str | None, name: str | None = None,
-                  version: str | None = None) -> Request:  # fmt: skip
+                  version: str | None = None, served: Served = None) -> Request:  # fmt: skip
+    """``served`` is a snapshot's discovery (what that cluster serves): when given, a resource
+    resolves through it rather than through the release's built-in list, and a note says so
+    where the two differ."""
     v = verb.strip()
     if not _VERB.fullmatch(v):
         raise UsageError(f"VERB: {verb!r} is not a verb (letters, digits and _.:- only, or '*')")
@@ -76,13 +82,17 @@ def parse_request(verb: str, resource: str, namespace: str | None, name: str | N
     res, group, sub = _split(resource, r)
     ver = version or DEFAULT_VERSION
     if group is None:
-        known = resolve_group(res, ver) if res != "*" else None
+        known = resolve_group(res, ver, served) if res != "*" else None
         group = known[0] if known else ""
         namespaced = known[1] if known else True
-        if known is None and res != "*":
-            notes.append(f"{res!r} is not a built-in resource of Kubernetes {ver}; asked in the core API group")
+        if res != "*":
+            notes += _resolution_notes(res, ver, served, known)
     else:
-        namespaced = is_namespaced(res, group, ver)
+        namespaced = is_namespaced(res, group, ver, served)
+        shipped = [ns for g, ns in _by_name(ver).get(res, ()) if g == group]
+        if served is not None and shipped and namespaced != shipped[0]:
+            notes.append(f"{res}.{group} is {_scope(namespaced)} on this cluster (its discovery), "
+                         f"{_scope(not namespaced)} in Kubernetes {ver}'s built-in list")  # fmt: skip
     ns = namespace or ""
     if res == "namespaces" and group == "" and name and sub in _NAMESPACE_SUBRESOURCES:
         if namespace is not None and namespace != name:
@@ -111,12 +121,52 @@ def _split(original: str, r: str) -> tuple[str, str | None, str]:
     return res, (group if dot else None), sub
 
 
+def _resolution_notes(res: str, ver: str, served: Served, known: tuple[str, bool] | None) -> list[str]:
+    if served is None:
+        return [] if known else [f"{res!r} is not a built-in resource of Kubernetes {ver}; asked in the core API group"]
+    shipped = resolve_group(res, ver)
+    if known == shipped:
+        return [] if known else [f"{res!r} is not served by this cluster (its discovery{_down(served)}) nor a built-in "
+                                 f"resource of Kubernetes {ver}; asked in the core API group"]  # fmt: skip
+    if known is None:
+        return [f"{res!r} is not served by this cluster (its discovery{_down(served)}; Kubernetes {ver} has "
+                f"{_show(res, shipped)}); asked in the core API group"]  # fmt: skip
+    release = _show(res, shipped) if shipped else "no such built-in resource"
+    return [f"{res!r} is {_show(res, known)} on this cluster (its discovery); Kubernetes {ver} has {release}"]
+
+
+def _down(served: Discovery) -> str:
+    return f"; unavailable when collected: {', '.join(served.unavailable)}" if served.unavailable else ""
+
+
+def _show(res: str, found: tuple[str, bool] | None) -> str:
+    group, namespaced = found or ("", True)
+    return f"{res}.{group} ({_scope(namespaced)})" if group else f"{res} ({_scope(namespaced)})"
+
+
+def _scope(namespaced: bool) -> str:
+    return "namespaced" if namespaced else "cluster-scoped"
+
+
 @cache
 def _by_name(version: str) -> Mapping[str, tuple[tuple[str, bool], ...]]:
+    return _index(api_resources(version).values())
+
+
+@lru_cache(maxsize=8)
+def _by_name_served(served: tuple[ApiResource, ...]) -> Mapping[str, tuple[tuple[str, bool], ...]]:
+    return _index(served)
+
+
+def _index(apis: Iterable[ApiResource]) -> Mapping[str, tuple[tuple[str, bool], ...]]:
     out: dict[str, list[tuple[str, bool]]] = {}
-    for api in api_resources(version).values():
+    for api in apis:
         out.setdefault(api.name, []).append((api.group, api.namespaced))
     return {k: tuple(sorted(v, key=_preference)) for k, v in out.items()}
+
+
+def _names(version: str, served: Served) -> Mapping[str, tuple[tuple[str, bool], ...]]:
+    return _by_name(version) if served is None else _by_name_served(served.resources)
 
 
 def _preference(item: tuple[str, bool]) -> tuple[int, str]:
@@ -124,14 +174,15 @@ def _preference(item: tuple[str, bool]) -> tuple[int, str]:
     return (0 if group == "" else 2 if group == "extensions" else 1, group)
 
 
-def resolve_group(resource: str, version: str) -> tuple[str, bool] | None:
-    """(group, namespaced) of a built-in resource named without its group, or None."""
-    found = _by_name(version).get(resource)
+def resolve_group(resource: str, version: str, served: Served = None) -> tuple[str, bool] | None:
+    """(group, namespaced) of a resource named without its group (built-in, or served by the
+    snapshot's cluster when ``served`` is given), or None."""
+    found = _names(version, served).get(resource)
     return found[0] if found else None
 
 
-def is_namespaced(resource: str, group: str, version: str) -> bool:
-    for g, namespaced in _by_name(version).get(resource, ()):
+def is_namespaced(resource: str, group: str, version: str, served: Served = None) -> bool:
+    for g, namespaced in _names(version, served).get(resource, ()):
         if g == group:
             return namespaced
     return True

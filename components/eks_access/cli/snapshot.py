@@ -90,19 +90,28 @@ def run_snapshot(args: argparse.Namespace) -> tuple[int, str]:
 
 
 def _collect(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
+    from eks_access.snapshot.progress import Progress
+
+    say = Progress(sys.stderr)
+    try:
+        return _collect_all(args, say)
+    finally:
+        say.done()
+
+
+def _collect_all(args: argparse.Namespace, say: Any) -> tuple[dict[str, Any], Any]:
     from eks_access.snapshot import collect as c
     from eks_access.snapshot import connect
 
     sess = connect.session(args.profile, args.region)
     denied = c.Denied()
-    say = _progress()
     say("identity: sts GetCallerIdentity")
     identity = denied.count(connect.client(sess, "sts")).get_caller_identity()
     say("IAM: GetAccountAuthorizationDetails")
     iam = c.collect_iam(denied.count(connect.client(sess, "iam")), denied)
-    say(f"EKS: cluster {args.cluster}, access entries, access policies, Pod Identity")
+    say(f"EKS: cluster {args.cluster}, access entries, access policies, Pod Identity, add-ons")
     eks = c.collect_eks(denied.count(connect.client(sess, "eks")), args.cluster, denied, c.WORKERS)
-    say("Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version")
+    say("Kubernetes: RBAC, ServiceAccounts, Namespaces, aws-auth, version, discovery")
     with tempfile.TemporaryDirectory(prefix="eks-access-") as workdir:  # 0700, removed with the CA file in it
         api = connect.api_client(sess, eks["cluster"], args.kubeconfig, args.kube_context, workdir)
         k8s = c.collect_kubernetes(api, denied) if api is not None else _no_kubernetes(denied)
@@ -113,11 +122,5 @@ def _no_kubernetes(denied: Any) -> dict[str, Any]:
     from eks_access.snapshot.collect import K8S_LISTS
 
     denied.add("kubernetes", "connect", "", "no endpoint: DescribeCluster was denied and no --kubeconfig given")
-    return {"serverVersion": None, "awsAuth": None, **{k: [] for k, _p, _o in K8S_LISTS}}
+    return {"serverVersion": None, "awsAuth": None, **{k: [] for k, _p, _o in K8S_LISTS}, "discovery": None}
 
-
-def _progress() -> Any:
-    def say(line: str) -> None:
-        print(f"eks-access snapshot: {line}", file=sys.stderr, flush=True)
-
-    return say

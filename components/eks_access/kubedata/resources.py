@@ -74,6 +74,15 @@ class ApiResource:
         return f"{self.name}.{self.group}" if self.group else self.name
 
 
+@dataclass(frozen=True)
+class Discovery:
+    """What one cluster's discovery said (a snapshot's): the resources it serves, and the group
+    versions that could not be read (``metrics.k8s.io/v1beta1`` while its backend is down)."""
+
+    resources: tuple[ApiResource, ...]
+    unavailable: tuple[str, ...] = ()
+
+
 def api_resources(version: str) -> Mapping[str, ApiResource]:
     """Every served resource of ``version``, keyed ``"pods"`` or ``"deployments.apps"``."""
     return _load(normalize_version(version))
@@ -82,8 +91,13 @@ def api_resources(version: str) -> Mapping[str, ApiResource]:
 @cache
 def _load(minor: str) -> Mapping[str, ApiResource]:
     text = resources.files(DATA_PACKAGE).joinpath("data", minor, API_RESOURCES_FILE).read_text(encoding="utf-8")
-    out = {r.key: r for r in map(_resource, json.loads(text)["resources"])}
-    return MappingProxyType(out)
+    return resource_index(json.loads(text)["resources"])
+
+
+def resource_index(entries: Iterable[Mapping[str, Any]]) -> Mapping[str, ApiResource]:
+    """Entries of :func:`api_resource_list`'s shape (a release's ``api-resources.json``, a
+    snapshot's discovery), keyed as :func:`api_resources` keys them."""
+    return MappingProxyType({r.key: r for r in map(_resource, entries)})
 
 
 def _resource(raw: Mapping[str, Any]) -> ApiResource:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from eks_access.kubedata.resources import Discovery
 from eks_access.model.denied import DeniedCall
 from eks_access.model.eks import (
     API,
@@ -68,6 +69,7 @@ class AccessModel:
     whole_plan: bool = True
     skipped: tuple[Skipped, ...] = ()
     denied: tuple[DeniedCall, ...] = ()  # a snapshot's refused calls: facts the model may lack
+    discovery: Discovery | None = None  # a snapshot's: what that cluster serves (else the release's list)
 
     # ------------------------------------------------------------------ clusters and mode
     @property

@@ -5,7 +5,7 @@ those). Lists are paginated; botocore's ``standard`` retry mode retries throttli
 backoff (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html). A call
 refused for lack of permission (``AccessDenied*`` / HTTP 403) is recorded in ``denied`` and the
 rest goes on. Secrets are never read: the Kubernetes calls are the RBAC lists, ServiceAccounts,
-Namespaces, the one ConfigMap ``kube-system/aws-auth`` and the server version.
+Namespaces, the one ConfigMap ``kube-system/aws-auth``, the server version and discovery.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ CALLS = (
     ("eks:ListAssociatedAccessPolicies", "eks.list_associated_access_policies"),
     ("eks:ListPodIdentityAssociations", "eks.list_pod_identity_associations"),
     ("eks:DescribePodIdentityAssociation", "eks.describe_pod_identity_association"),
+    ("eks:ListAddons", "eks.list_addons"),
+    ("eks:DescribeAddon", "eks.describe_addon"),
 )
 RETRIES = {"mode": "standard", "max_attempts": 10}
 _IAM_LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
@@ -140,7 +142,20 @@ def collect_eks(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> dic
     summaries = _aws(denied, "eks", "ListPodIdentityAssociations", cluster,
                      partial(_pages, eks, "list_pod_identity_associations", "associations", clusterName=cluster))
     pods = _each(summaries or [], association, denied, workers)
-    return {"cluster": described["cluster"] if described else None, "accessEntries": entries, "podIdentityAssociations": pods}
+    return {"cluster": described["cluster"] if described else None, "accessEntries": entries, "podIdentityAssociations": pods,
+            "addons": collect_addons(eks, cluster, denied, workers)}  # fmt: skip
+
+
+def collect_addons(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> list[Any]:
+    """ListAddons (paginated) then DescribeAddon per add-on: its version, IRSA role and Pod Identity
+    associations (https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeAddon.html)."""
+    names = _aws(denied, "eks", "ListAddons", cluster, partial(_pages, eks, "list_addons", "addons", clusterName=cluster))
+
+    def addon(name: str, mine: Denied) -> dict[str, Any] | None:
+        got = _aws(mine, "eks", "DescribeAddon", f"{cluster}/{name}", partial(eks.describe_addon, clusterName=cluster, addonName=name))
+        return got["addon"] if got is not None else None
+
+    return _each(names or [], addon, denied, workers)
 
 
 def _each(items: list[Any], task: Callable[[Any, Denied], Any], denied: Denied, workers: int) -> list[Any]:
@@ -174,7 +189,34 @@ def collect_kubernetes(api: Any, denied: Denied) -> dict[str, Any]:
         items = _list(api, path, operation, denied)
         out[key] = items if items is not None else []
     out["awsAuth"] = _get(api, AWS_AUTH_PATH, "get ConfigMap kube-system/aws-auth", denied, missing_ok=True)
+    out["discovery"] = collect_discovery(api, denied)
     return out
+
+
+def collect_discovery(api: Any, denied: Denied) -> dict[str, Any] | None:
+    """The resources the server serves, as ``kubectl api-resources`` reads them: ``/api``, ``/apis``,
+    then each group version's APIResourceList, reduced by the one discovery reader
+    (``kubedata.resources``). A group version the server cannot answer (an aggregated API whose
+    backend is down answers 503, as ``kubectl api-resources`` reports) is listed as unavailable."""
+    from kubernetes.client.exceptions import ApiException
+
+    from eks_access.kubedata.resources import api_resource_list, preferred_group_versions
+
+    core, groups = _get(api, "/api", "get /api", denied), _get(api, "/apis", "get /apis", denied)
+    if core is None or groups is None:
+        return None
+    lists: dict[tuple[str, str], list[Any]] = {}
+    unavailable: list[str] = []
+    order = preferred_group_versions(core, groups)
+    for group, version in order:
+        path = f"/apis/{group}/{version}" if group else f"/api/{version}"
+        try:
+            lists[(group, version)] = (_get(api, path, f"get {path}", denied) or {}).get("resources") or []
+        except ApiException as err:
+            if err.status not in (404, 503):
+                raise
+            unavailable.append(f"{group}/{version}" if group else version)
+    return {"resources": api_resource_list(order, lambda g, v: lists.get((g, v), [])), "unavailable": unavailable}
 
 
 def _list(api: Any, path: str, operation: str, denied: Denied) -> list[Any] | None:

@@ -16,6 +16,7 @@ from typing import Any
 from eks_access.errors import PlanError
 from eks_access.model.access_model import AccessModel
 from eks_access.model.from_plan import read_model
+from eks_access.model.from_snapshot.discovery import served
 from eks_access.model.from_snapshot.document import (
     FORMAT,
     VERSION,
@@ -46,4 +47,4 @@ def read_snapshot(document: Any) -> AccessModel:
     except PlanError as err:
         raise SnapshotError(str(err).replace("plan record ", "snapshot object ", 1)) from None
     return dataclasses.replace(model, account=document["account"], partition=document["partition"],
-                               denied=denied(document))  # fmt: skip
+                               denied=denied(document), discovery=served(document["kubernetes"]))  # fmt: skip

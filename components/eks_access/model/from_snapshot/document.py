@@ -15,16 +15,20 @@ from eks_access.model.denied import DeniedCall
 from eks_access.model.values import kind_of
 
 FORMAT = "eks-access-snapshot"
-VERSION = 1
+VERSION = 2
+#: Versions this reader reads: 1 is 2 without the keys of :data:`ADDED_IN_2` (read as not collected).
+VERSIONS = (1, 2)
+ADDED_IN_2 = {("eks", "addons"), ("kubernetes", "discovery")}
 
 #: section -> key -> "list" | "object" | "object-or-null"
 SHAPE: dict[str, dict[str, str]] = {
     "iam": {"UserDetailList": "list", "GroupDetailList": "list", "RoleDetailList": "list", "Policies": "list",
             "OpenIDConnectProviderList": "list"},
-    "eks": {"cluster": "object-or-null", "accessEntries": "list", "podIdentityAssociations": "list"},
+    "eks": {"cluster": "object-or-null", "accessEntries": "list", "podIdentityAssociations": "list", "addons": "list"},
     "kubernetes": {
         "serverVersion": "object-or-null", "namespaces": "list", "clusterRoles": "list", "clusterRoleBindings": "list",
         "roles": "list", "roleBindings": "list", "serviceAccounts": "list", "awsAuth": "object-or-null",
+        "discovery": "object-or-null",
     },
 }  # fmt: skip
 _TOP = {"format", "version", "collectedAt", "account", "partition", "region", "cluster", "iam", "eks", "kubernetes", "denied"}
@@ -40,8 +44,9 @@ def check_document(doc: Any) -> Mapping[str, Any]:
         raise SnapshotError(f"expected a JSON object, got {kind_of(doc)}")
     if doc.get("format") != FORMAT:
         raise SnapshotError(f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
-    if doc.get("version") != VERSION:
-        raise SnapshotError(f"version: this eks-access reads snapshot version {VERSION}, got {doc.get('version')!r}")
+    version = doc.get("version")
+    if type(version) is not int or version not in VERSIONS:
+        raise SnapshotError(f"version: this eks-access reads snapshot versions 1 and {VERSION}, got {version!r}")
     unknown = sorted(set(doc) - _TOP)
     if unknown:
         raise SnapshotError(f"{unknown[0]}: unknown key")
@@ -53,6 +58,8 @@ def check_document(doc: Any) -> Mapping[str, Any]:
         if not isinstance(body, Mapping):
             raise SnapshotError(f"{section}: required, an object")
         for key, kind in keys.items():
+            if version == 1 and (section, key) in ADDED_IN_2:
+                continue
             value = body.get(key)
             if kind == "list" and not isinstance(value, list):
                 raise SnapshotError(f"{section}.{key}: expected a list, got {kind_of(value)}")

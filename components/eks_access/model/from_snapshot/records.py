@@ -11,7 +11,7 @@ output, and read by those parsers. The built-in RBAC data is read the same way
 Shapes: IAM ``GetAccountAuthorizationDetails``
 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html),
 EKS ``DescribeCluster``, ``DescribeAccessEntry``, ``ListAssociatedAccessPolicies``,
-``DescribePodIdentityAssociation`` (https://docs.aws.amazon.com/eks/latest/APIReference/),
+``DescribePodIdentityAssociation``, ``DescribeAddon`` (https://docs.aws.amazon.com/eks/latest/APIReference/),
 Kubernetes objects as the API server returns them.
 """
 
@@ -137,6 +137,18 @@ def eks_records(eks: Mapping[str, Any], implicit: Implicit, server: Mapping[str,
                   "roleArn": text(body, "roleArn", where)}  # fmt: skip
         yield _record("aws:eks/podIdentityAssociation:PodIdentityAssociation", f"pod identity {ns}/{sa}", inputs,
                       {"arn": body.get("associationArn")})  # fmt: skip
+    for i, raw in enumerate(eks.get("addons") or []):  # absent from version 1
+        yield _addon(item(raw, f"eks.addons[{i}]"), f"eks.addons[{i}]", name)
+
+
+def _addon(body: Mapping[str, Any], where: str, cluster: str | None) -> Record:
+    """DescribeAddon's add-on as a plan's ``aws:eks/addon:Addon``: kept among the records, as a plan's
+    are (the model draws no access fact from an add-on; its IRSA role and Pod Identity associations
+    are read where access comes from: the ServiceAccount annotation, the associations)."""
+    addon = str(text(body, "addonName", where))
+    inputs = {"clusterName": body.get("clusterName") or cluster, "addonName": addon, "addonVersion": body.get("addonVersion"),
+              "serviceAccountRoleArn": body.get("serviceAccountRoleArn")}  # fmt: skip
+    return _record("aws:eks/addon:Addon", f"add-on {addon}", inputs, {"arn": body.get("addonArn")})
 
 
 def _access_entry(body: Mapping[str, Any], where: str, implicit: Implicit) -> Iterator[Record]:
