@@ -15,7 +15,13 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from eks_access.snapshot.collect import CALLS, Denied, collect_addons, collect_eks
+from eks_access.snapshot.collect import (
+    CALLS,
+    Denied,
+    collect_addons,
+    collect_capabilities,
+    collect_eks,
+)
 from tests.snapshot.deployed import deploy
 
 CLUSTER = "myeks"
@@ -61,6 +67,30 @@ def _stub(stubber: Stubber, section: dict[str, Any], refuse: str | None = None) 
         stubber.add_response("describe_pod_identity_association", {"association": _wire(a)},
                              {"clusterName": CLUSTER, "associationId": a["associationId"]})  # fmt: skip
     _stub_addons(stubber, section["addons"], refuse)
+    _stub_capabilities(stubber, section["capabilities"])
+
+
+_SUMMARY = ("capabilityName", "arn", "type", "status", "version", "createdAt", "modifiedAt")
+
+
+def _stub_capabilities(stubber: Stubber, capabilities: list[dict[str, Any]], refuse: str | None = None) -> None:
+    summaries = [{k: c[k] for k in _SUMMARY} for c in _wire(capabilities)]
+    if refuse == "ListCapabilities":
+        stubber.add_client_error("list_capabilities", "AccessDeniedException", "not authorized", http_status_code=403,
+                                 expected_params={"clusterName": CLUSTER})  # fmt: skip
+        return
+    if len(summaries) > 1:
+        stubber.add_response("list_capabilities", {"capabilities": summaries[:1], "nextToken": "page-2"}, {"clusterName": CLUSTER})
+        stubber.add_response("list_capabilities", {"capabilities": summaries[1:]}, {"clusterName": CLUSTER, "nextToken": "page-2"})
+    else:
+        stubber.add_response("list_capabilities", {"capabilities": summaries}, {"clusterName": CLUSTER})
+    for c in capabilities:
+        params = {"clusterName": CLUSTER, "capabilityName": c["capabilityName"]}
+        if refuse == c["capabilityName"]:
+            stubber.add_client_error("describe_capability", "AccessDeniedException", "not authorized", http_status_code=403,
+                                     expected_params=params)  # fmt: skip
+            continue
+        stubber.add_response("describe_capability", {"capability": _wire(c)}, params)
 
 
 def _stub_addons(stubber: Stubber, addons: list[dict[str, Any]], refuse: str | None = None) -> None:
@@ -91,7 +121,8 @@ def test_every_call_validated_and_the_section_is_the_deployed_one(eks_section: d
     assert json.loads(json.dumps(got, default=lambda d: d.isoformat())) == eks_section
     stubbed = {f"eks.{op}" for op in ("describe_cluster", "list_access_entries", "describe_access_entry",
                                       "list_associated_access_policies", "list_pod_identity_associations",
-                                      "describe_pod_identity_association", "list_addons", "describe_addon")}  # fmt: skip
+                                      "describe_pod_identity_association", "list_addons", "describe_addon",
+                                      "list_capabilities", "describe_capability")}  # fmt: skip
     assert stubbed == {call for _action, call in CALLS if call.startswith("eks.")}  # CALLS lists what the collector calls
 
 
@@ -153,6 +184,8 @@ class SlowEks:
                 if operation == "list_associated_access_policies":
                     assert principalArn is not None
                     return [outer._call({"associatedAccessPolicies": outer.entries[principalArn]["associatedAccessPolicies"]})]
+                if operation == "list_capabilities":
+                    return [outer._call({"capabilities": []})]
                 if operation == "list_addons":
                     return [outer._call({"addons": [a["addonName"] for a in outer.section["addons"]]})]
                 return [outer._call({"associations": outer.section["podIdentityAssociations"]})]
@@ -209,3 +242,42 @@ def test_a_refused_addon_call_is_recorded_and_the_rest_collected(
         stubber.assert_no_pending_responses()
     assert denied.calls == [{"service": "eks", "operation": operation, "target": target, "error": "AccessDeniedException"}]
     assert [a["addonName"] for a in got] == kept
+
+
+ROLE = "arn:aws:iam::111122223333:role/ArgoCDCapabilityRole"
+
+
+def capability(name: str, kind: str, role: str = ROLE) -> dict[str, Any]:
+    """A DescribeCapability .capability as the API reference shapes it (dates as ISO text)."""
+    return {"capabilityName": name, "arn": f"arn:aws:eks:ap-northeast-2:111122223333:capability/{CLUSTER}/{kind.lower()}/{name}/4acb9e61",
+            "clusterName": CLUSTER, "type": kind, "roleArn": role, "status": "ACTIVE", "version": "v1",
+            "createdAt": "2026-01-07T00:00:00+00:00", "modifiedAt": "2026-01-07T00:00:00+00:00",
+            "deletePropagationPolicy": "RETAIN"}  # fmt: skip
+
+
+def test_capabilities_are_listed_over_pages_and_each_described() -> None:
+    caps = [capability("argocd", "ARGOCD"), capability("kro", "KRO", "arn:aws:iam::111122223333:role/KroCapabilityRole")]
+    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    denied = Denied()
+    with Stubber(client) as stubber:
+        _stub_capabilities(stubber, caps)
+        got = collect_capabilities(client, CLUSTER, denied)
+        stubber.assert_no_pending_responses()
+    assert denied.calls == []
+    assert json.loads(json.dumps(got, default=lambda d: d.isoformat())) == caps
+
+
+@pytest.mark.parametrize(("refuse", "operation", "target", "kept"), [
+    ("ListCapabilities", "ListCapabilities", CLUSTER, []),
+    ("kro", "DescribeCapability", f"{CLUSTER}/kro", ["argocd"]),
+])  # fmt: skip
+def test_a_refused_capability_call_is_recorded(refuse: str, operation: str, target: str, kept: list[str]) -> None:
+    caps = [capability("argocd", "ARGOCD"), capability("kro", "KRO")]
+    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    denied = Denied()
+    with Stubber(client) as stubber:
+        _stub_capabilities(stubber, caps, refuse)
+        got = collect_capabilities(client, CLUSTER, denied)
+        stubber.assert_no_pending_responses()
+    assert denied.calls == [{"service": "eks", "operation": operation, "target": target, "error": "AccessDeniedException"}]
+    assert [c["capabilityName"] for c in got] == kept

@@ -25,9 +25,25 @@ FILL = {"Partition": "aws", "Region": "ap-northeast-2", "Account": "111122223333
 NO_PERMISSION = {"sts:GetCallerIdentity"}
 
 
+#: EKS Capabilities (launched after the parliament release installed): the Service Authorization
+#: Reference's rows (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelastickubernetesservice.html):
+#: ListCapabilities on cluster, DescribeCapability, CreateCapability, UpdateCapability, DeleteCapability on capability.
+CAPABILITY = {"resource": "capability",
+              "arn": "arn:${Partition}:eks:${Region}:${Account}:capability/${ClusterName}/${CapabilityType}/${CapabilityName}/${UUID}"}
+CAPABILITY_PRIVILEGES = {"ListCapabilities": "cluster*", "DescribeCapability": "capability*", "CreateCapability": "capability*",
+                         "UpdateCapability": "capability*", "DeleteCapability": "capability*"}  # fmt: skip
+
+
 def _reference() -> dict[str, Any]:
     data = json.loads((Path(os.path.dirname(parliament.__file__)) / "iam_definition.json").read_text())
-    return {s["prefix"]: s for s in data if s["prefix"] in ("eks", "iam")}
+    out = {s["prefix"]: s for s in data if s["prefix"] in ("eks", "iam")}
+    eks = out["eks"]
+    if not any(r["resource"] == "capability" for r in eks["resources"]):
+        eks["resources"].append(CAPABILITY)
+    known = {p["privilege"] for p in eks["privileges"]}
+    eks["privileges"] += [{"privilege": name, "resource_types": [{"resource_type": rt}]}
+                          for name, rt in CAPABILITY_PRIVILEGES.items() if name not in known]  # fmt: skip
+    return out
 
 
 REFERENCE = _reference()

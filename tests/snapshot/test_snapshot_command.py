@@ -45,9 +45,9 @@ def test_snapshot_writes_a_0600_file_the_analyzer_reads(world: dict[str, Any], t
     out = tmp_path / "live.json"
     assert main(["snapshot", "--cluster", "myeks", "--region", "ap-northeast-2", "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    # sts 1, iam GetAccountAuthorizationDetails 1 + ListOpenIDConnectProviders 1, eks: DescribeCluster 1, ListAccessEntries 2 pages, 4 entries x (Describe, ListAssociated), Pod Identity 1 + 1, ListAddons 2 pages + DescribeAddon 1;
+    # sts 1, iam GetAccountAuthorizationDetails 1 + ListOpenIDConnectProviders 1, eks: DescribeCluster 1, ListAccessEntries 2 pages, 4 entries x (Describe, ListAssociated), Pod Identity 1 + 1, ListAddons 2 pages + DescribeAddon 1, ListCapabilities 1;
     # Kubernetes: /version, 6 lists, aws-auth (8); discovery: /api, /apis and 21 group versions (23)
-    assert captured.out == f"Wrote {out} (mode 0600): 50 API calls (AWS 19, Kubernetes 31)\n"
+    assert captured.out == f"Wrote {out} (mode 0600): 51 API calls (AWS 20, Kubernetes 31)\n"
     assert captured.err.splitlines() == [
         "eks-access snapshot: identity: sts GetCallerIdentity",
         "eks-access snapshot: IAM: GetAccountAuthorizationDetails",

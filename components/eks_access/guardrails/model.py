@@ -121,9 +121,10 @@ class CheckContext:
 Check = Callable[["Rule", CheckContext], Iterator[Finding]]
 
 #: Objects a live cluster has that no user made or can change: the API server's bootstrap
-#: policy, which it reconciles back at every start, and EKS's own ``eks:`` RBAC
+#: policy, which it reconciles back at every start, EKS's own ``eks:`` RBAC and the access entry
+#: (with its baseline policies) EKS creates for an EKS capability's role
 #: (eks_access.model.from_snapshot.implicit). A snapshot holds them; findings about them help no one.
-NOT_ACTIONABLE = frozenset({"kubernetes-bootstrap", "eks-managed"})
+NOT_ACTIONABLE = frozenset({"kubernetes-bootstrap", "eks-managed", "eks-capability"})
 
 _FAMILY_HELP = {
     "EKS": "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html",

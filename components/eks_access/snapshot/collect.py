@@ -34,6 +34,8 @@ CALLS = (
     ("eks:DescribePodIdentityAssociation", "eks.describe_pod_identity_association"),
     ("eks:ListAddons", "eks.list_addons"),
     ("eks:DescribeAddon", "eks.describe_addon"),
+    ("eks:ListCapabilities", "eks.list_capabilities"),
+    ("eks:DescribeCapability", "eks.describe_capability"),
 )
 RETRIES = {"mode": "standard", "max_attempts": 10}
 _IAM_LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
@@ -143,7 +145,8 @@ def collect_eks(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> dic
                      partial(_pages, eks, "list_pod_identity_associations", "associations", clusterName=cluster))
     pods = _each(summaries or [], association, denied, workers)
     return {"cluster": described["cluster"] if described else None, "accessEntries": entries, "podIdentityAssociations": pods,
-            "addons": collect_addons(eks, cluster, denied, workers)}  # fmt: skip
+            "addons": collect_addons(eks, cluster, denied, workers),
+            "capabilities": collect_capabilities(eks, cluster, denied, workers)}  # fmt: skip
 
 
 def collect_addons(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> list[Any]:
@@ -156,6 +159,21 @@ def collect_addons(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> 
         return got["addon"] if got is not None else None
 
     return _each(names or [], addon, denied, workers)
+
+
+def collect_capabilities(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> list[Any]:
+    """ListCapabilities (paginated) then DescribeCapability per capability: only the description
+    names the capability's IAM role (``roleArn``), the principal of the access entry EKS creates
+    for it (https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeCapability.html)."""
+    found = _aws(denied, "eks", "ListCapabilities", cluster, partial(_pages, eks, "list_capabilities", "capabilities", clusterName=cluster))
+
+    def capability(summary: dict[str, Any], mine: Denied) -> dict[str, Any] | None:
+        name = summary["capabilityName"]
+        got = _aws(mine, "eks", "DescribeCapability", f"{cluster}/{name}",
+                   partial(eks.describe_capability, clusterName=cluster, capabilityName=name))  # fmt: skip
+        return got["capability"] if got is not None else None
+
+    return _each(found or [], capability, denied, workers)
 
 
 def _each(items: list[Any], task: Callable[[Any, Denied], Any], denied: Denied, workers: int) -> list[Any]:

@@ -25,7 +25,12 @@ from eks_access.model.from_snapshot.document import (
     denied,
 )
 from eks_access.model.from_snapshot.implicit import Implicit
-from eks_access.model.from_snapshot.records import eks_records, iam_records, kubernetes_records
+from eks_access.model.from_snapshot.records import (
+    capabilities,
+    eks_records,
+    iam_records,
+    kubernetes_records,
+)
 
 __all__ = ["FORMAT", "VERSION", "SnapshotError", "read_snapshot", "snapshot_records"]
 
@@ -34,7 +39,7 @@ def snapshot_records(document: Any) -> list[dict[str, Any]]:
     """The records the snapshot's objects restate (for ``check``, which reads records too)."""
     doc = check_document(document)
     eks: Mapping[str, Any] = doc["eks"]
-    implicit = Implicit(eks["cluster"], list(eks["accessEntries"]))
+    implicit = Implicit(eks["cluster"], list(eks["accessEntries"]), capabilities(eks))
     k8s: Mapping[str, Any] = doc["kubernetes"]
     return [*iam_records(doc["iam"]), *eks_records(eks, implicit, k8s["serverVersion"], doc.get("cluster")),
             *kubernetes_records(k8s, implicit)]  # fmt: skip

@@ -13,6 +13,14 @@ on, exactly as for the implicit records of a plan:
 - node entries (``eks-managed-node-group``: EC2_LINUX, EC2_WINDOWS; ``eks-fargate-profile``:
   FARGATE_LINUX), which EKS creates for managed node groups and Fargate profiles
   (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html);
+- the entry EKS creates for an EKS capability's IAM role (``eks-capability``) and, of its policy
+  associations, only the baseline ones EKS adds for the capability's type (:data:`CAPABILITY_POLICIES`:
+  ACK, https://docs.aws.amazon.com/eks/latest/userguide/create-ack-capability.html; ARGOCD,
+  .../create-argocd-capability.html and .../argocd-register-clusters.html; KRO,
+  .../create-kro-capability.html). The entry is recognised by its principal, the ``roleArn`` of
+  DescribeCapability (https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeCapability.html).
+  Any other policy on that entry (the user guide tells users to add e.g. AmazonEKSClusterAdminPolicy
+  so Argo CD or kro can create workloads) is the user's, not EKS's;
 - RBAC objects named ``eks:...`` (``eks-managed``: EKS's own controllers,
   https://docs.aws.amazon.com/eks/latest/userguide/default-roles-users.html) and the
   bootstrap policy the API server reconciles, labelled ``kubernetes.io/bootstrapping:
@@ -22,17 +30,25 @@ on, exactly as for the implicit records of a plan:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 CREATOR = "eks-cluster-creator"
 MANAGED_NODE_GROUP = "eks-managed-node-group"
 FARGATE = "eks-fargate-profile"
+CAPABILITY = "eks-capability"
 EKS_MANAGED = "eks-managed"
 BOOTSTRAP = "kubernetes-bootstrap"
 CLUSTER_ADMIN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 CREATION_WINDOW = timedelta(minutes=30)
+_POLICY = "arn:aws:eks::aws:cluster-access-policy/"
+#: capability type -> the access policies EKS associates with the capability role's entry.
+CAPABILITY_POLICIES = {
+    "ACK": frozenset({_POLICY + "AmazonEKSACKPolicy"}),
+    "ARGOCD": frozenset({_POLICY + "AmazonEKSArgoCDPolicy", _POLICY + "AmazonEKSArgoCDClusterPolicy"}),
+    "KRO": frozenset({_POLICY + "AmazonEKSKROPolicy"}),
+}
 _NODE_TYPES = {"EC2_LINUX": MANAGED_NODE_GROUP, "EC2_WINDOWS": MANAGED_NODE_GROUP, "FARGATE_LINUX": FARGATE}
 
 
@@ -55,9 +71,20 @@ def _admin(body: Mapping[str, Any]) -> bool:
     return False
 
 
+def capability_roles(capabilities: list[Any]) -> dict[str, frozenset[str]]:
+    """Capability role ARN -> the baseline policies EKS gave its entry (a role may serve several)."""
+    out: dict[str, frozenset[str]] = {}
+    for cap in capabilities:
+        if isinstance(cap, Mapping) and isinstance(cap.get("roleArn"), str):
+            policies = CAPABILITY_POLICIES.get(str(cap.get("type")), frozenset())
+            out[cap["roleArn"]] = out.get(cap["roleArn"], frozenset()) | policies
+    return out
+
+
 class Implicit:
-    def __init__(self, cluster: Mapping[str, Any] | None, entries: list[Any]) -> None:
+    def __init__(self, cluster: Mapping[str, Any] | None, entries: list[Any], capabilities: Sequence[Any] = ()) -> None:
         self.creator: str | None = None
+        self.capabilities = capability_roles(list(capabilities))
         if not cluster or (cluster.get("accessConfig") or {}).get("bootstrapClusterCreatorAdminPermissions") is not True:
             return
         created = _when(cluster.get("createdAt"))
@@ -80,7 +107,15 @@ class Implicit:
             return _NODE_TYPES[str(kind)]
         if self.creator is not None and entry.get("principalArn") == self.creator:
             return CREATOR
+        if entry.get("principalArn") in self.capabilities:
+            return CAPABILITY
         return None
+
+    def association(self, principal: str, policy: Any, entry_reason: str | None) -> str | None:
+        """An association is EKS's when its entry is, except a policy the user added to a capability's entry."""
+        if entry_reason == CAPABILITY and policy not in self.capabilities.get(principal, frozenset()):
+            return None
+        return entry_reason
 
     def kubernetes(self, kind: str, meta: Mapping[str, Any]) -> str | None:
         name = meta.get("name")

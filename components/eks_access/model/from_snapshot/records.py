@@ -151,6 +151,18 @@ def _addon(body: Mapping[str, Any], where: str, cluster: str | None) -> Record:
     return _record("aws:eks/addon:Addon", f"add-on {addon}", inputs, {"arn": body.get("addonArn")})
 
 
+def capabilities(eks: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """``eks.capabilities`` (DescribeCapability each; absent where not collected), each naming its
+    name, type and role."""
+    out = []
+    for i, raw in enumerate(items(eks, "capabilities", "eks")):
+        cap = item(raw, f"eks.capabilities[{i}]")
+        for key in ("capabilityName", "type", "roleArn"):
+            text(cap, key, f"eks.capabilities[{i}]")
+        out.append(cap)
+    return out
+
+
 def _access_entry(body: Mapping[str, Any], where: str, implicit: Implicit) -> Iterator[Record]:
     entry = item(body.get("accessEntry"), f"{where}.accessEntry")
     arn = str(text(entry, "principalArn", f"{where}.accessEntry"))
@@ -165,7 +177,7 @@ def _access_entry(body: Mapping[str, Any], where: str, implicit: Implicit) -> It
         scope = item(assoc.get("accessScope") or {"type": "cluster"}, f"{at}.accessScope")
         yield _record("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", f"{str(policy).rsplit('/', 1)[-1]} association of {arn}",
                       {"clusterName": entry.get("clusterName"), "principalArn": arn, "policyArn": policy,
-                       "accessScope": dict(scope)}, implicit=why)  # fmt: skip
+                       "accessScope": dict(scope)}, implicit=implicit.association(arn, policy, why))  # fmt: skip
 
 
 def server_version(server: Mapping[str, Any] | None) -> str | None:
