@@ -1,6 +1,6 @@
 """An EKS capability's access entry (and its baseline policies) is EKS's: recognised through
 DescribeCapability's roleArn, marked ``eks-capability``, set aside by drift, not reported by check;
-a policy the user added to that entry stays the user's."""
+a policy the user added to that entry stays the user's, and its access effect is drift."""
 
 from __future__ import annotations
 
@@ -94,9 +94,23 @@ def test_drift_sets_the_capability_entry_aside_and_reports_the_user_s_policy(
     assert main(["drift", "--plan", str(plan), "--snapshot", str(snap)]) == 0
     assert capsys.readouterr().out.splitlines() == [f"{head}: 0 object(s) differ (140 made by EKS or Kubernetes set aside)", "", same]
     snap.write_text(json.dumps(_with_argocd(dev_plan_resources, admin=True)))
-    assert main(["drift", "--plan", str(plan), "--snapshot", str(snap)]) == 0
+    # The entry is EKS's, the policy the user added to it is not: its access effect is drift that
+    # widens access (exit 1), although the entry itself is set aside.
+    assert main(["drift", "--plan", str(plan), "--snapshot", str(snap)]) == 1
     assert capsys.readouterr().out.splitlines() == [
         f"{head}: 1 object(s) differ (140 made by EKS or Kubernetes set aside)",
         f"+ access policy {ROLE} AmazonEKSClusterAdminPolicy: scope cluster (exists, no code declares it)",
-        "", same,
-    ]
+        "",
+        f"Access diff plan {plan} -> snapshot {snap}: 1 principal gains access, 0 lose access",
+        "",
+        f"+ EKS access policy AmazonEKSClusterAdminPolicy cluster-wide by AmazonEKSClusterAdminPolicy association of {ROLE}: "
+        "6 changes (widening)",
+        f"    {ROLE} (as Kubernetes user arn:aws:sts::111122223333:assumed-role/ArgoCDCapabilityRole/{{{{SessionName}}}}, groups [])",
+        "      + * except create on * [apiGroups *] cluster-wide",
+        "      + create on * [apiGroups * except authentication.k8s.io, authorization.k8s.io] cluster-wide",
+        "      + create on * except selfsubjectreviews [apiGroups authentication.k8s.io] cluster-wide",
+        "      + create on * except selfsubjectaccessreviews, selfsubjectrulesreviews [apiGroups authorization.k8s.io] cluster-wide",
+        "      + * except get on non-resource URLs *",
+        "      + get on non-resource URLs * except /api, /api/*, /apis, /apis/*, /healthz, /livez, /openapi, /openapi/*, "
+        "/readyz, /version, /version/",
+    ]  # fmt: skip

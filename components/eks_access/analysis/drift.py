@@ -11,7 +11,9 @@ line under its cause.
 What EKS and Kubernetes make on their own (the creator's entry, node entries, bootstrap and
 ``eks:`` RBAC: ``implicit`` objects) is never drift: the plan's stand-in creator is whoever ran
 the plan offline, the live one is whoever called CreateCluster. Both sides drop them before
-comparing, and the report says how many it set aside. Nor is AWS updating an AWS-managed
+comparing objects, and the report says how many it set aside; the access effect is computed from
+the plan beside the live estate's own EKS-made objects (:func:`as_deployed`), so a policy a user
+added to an EKS-made entry (a capability's, the creator's) still counts. Nor is AWS updating an AWS-managed
 policy: code declares the attachment, AWS owns the document, so the plan's side reads an
 AWS-managed policy as the account has it (GetAccountAuthorizationDetails' default version)
 where the snapshot holds it, instead of the shipped copy.
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eks_access.model import AccessModel
-from eks_access.model.eks import EksFacts
+from eks_access.model.eks import EksFacts, IdentityMapping
 from eks_access.model.k8s import KubernetesFacts
 
 Key = tuple[str, str]  # (kind, identity)
@@ -123,10 +125,33 @@ def with_live_managed_policies(plan: AccessModel, live: AccessModel) -> AccessMo
 
 
 def drift(plan: AccessModel, live: AccessModel, diff: Callable[[AccessModel, AccessModel], Any]) -> tuple[Drift, Any]:
-    """(object drift, the access diff ``diff(plan, live)`` computes over the declared parts)."""
-    p, dropped_p = declared(with_live_managed_policies(plan, live))
+    """(object drift over the declared parts, the access diff ``diff`` computes from the plan as
+    it would exist, :func:`as_deployed`, to the live estate)."""
+    planned = with_live_managed_policies(plan, live)
+    p, dropped_p = declared(planned)
     s, dropped_s = declared(live)
-    return Drift(tuple(object_drift(p, s)), dropped_p + dropped_s), diff(p, s)
+    return Drift(tuple(object_drift(p, s)), dropped_p + dropped_s), diff(as_deployed(planned, live), live)
+
+
+def as_deployed(plan: AccessModel, live: AccessModel) -> AccessModel:
+    """The plan beside what EKS and Kubernetes made in the live estate (its creator, node and
+    capability entries with their own policies, bootstrap and ``eks:`` RBAC) instead of the plan's
+    stand-ins. Comparing this with the live model keeps what EKS made out of the access effect,
+    yet counts what a user changed on it: a policy added to a capability's or the creator's entry
+    widens access although the entry itself is EKS's."""
+    pe, pk, le, lk = plan.eks, plan.k8s, live.eks, live.k8s
+    mappings = (*(m for m in pe.mappings if not _made(m)), *(m for m in le.mappings if _made(m)))
+    policies = (*(a for a in pe.access_policies if not a.implicit), *(a for a in le.access_policies if a.implicit))
+    roles = (*(r for r in pk.roles if not r.origin.implicit), *(r for r in lk.roles if r.origin.implicit))
+    bindings = (*(b for b in pk.bindings if not b.origin.implicit), *(b for b in lk.bindings if b.origin.implicit))
+    return dataclasses.replace(
+        plan, eks=EksFacts(pe.clusters, tuple(mappings), tuple(policies), pe.pod_identities),
+        k8s=KubernetesFacts(tuple(roles), tuple(bindings), pk.service_accounts, pk.namespaces),
+    )  # fmt: skip
+
+
+def _made(m: IdentityMapping) -> bool:
+    return bool(m.implicit) or m.node_role
 
 
 def text_lines(d: Drift) -> Iterable[str]:
