@@ -6,6 +6,8 @@ and the CLI turns any of them into exit code 2 with a one-line message.
 
 from __future__ import annotations
 
+from eks_access.escape.text import escape_char
+
 
 class EksAccessError(ValueError):
     """Base class of every error caused by user input (config, arguments, principals)."""
@@ -48,11 +50,7 @@ def one_line(text: str, limit: int = 1000) -> str:
             out.append("\\n")
         elif c == "\t":
             out.append("\\t")
-        elif ord(c) < 0x100:
-            out.append(f"\\x{ord(c):02x}")
-        elif ord(c) < 0x10000:
-            out.append(f"\\u{ord(c):04x}")
         else:
-            out.append(f"\\U{ord(c):08x}")
+            out.append(escape_char(c))
     result = "".join(out)
     return result if len(result) <= limit else result[: limit - 3] + "..."
