@@ -31,8 +31,6 @@ import yaml
 from eks_access.errors import EksAccessError, SpecError, UsageError, one_line
 from eks_access.model.eks import CLUSTER_CREATOR
 
-CREATOR_REASON = CLUSTER_CREATOR
-
 
 def add_migrate_command(sub: Any, common: argparse.ArgumentParser, fmt: argparse.ArgumentParser) -> None:
     p = sub.add_parser("migrate", parents=[common, fmt],
@@ -127,7 +125,7 @@ def _prove(stack: Any, spec: Any, stages: Sequence[Any]) -> tuple[list[StageResu
         for c in conflicts(after):
             found.setdefault(c.principal, c)
         admins = [a for a in (creator, *stage_spec.cluster.admins) if a]
-        proof = prove_stage(before, after, creator)
+        proof = prove_stage(before, after)
         results.append(StageResult(stage.number, stage.title, stage.file_name, stage.changes, proof.lines,
                                    tuple(lockouts(after, admins, nodes))))  # fmt: skip
         before = after
@@ -158,7 +156,7 @@ def _analyzer(records: list[dict[str, Any]]) -> Any:
 def _creator(records: list[dict[str, Any]]) -> str | None:
     """The deployer as EKS records it: the principal of the creator's implicit access entry."""
     for r in records:
-        if r.get("implicit") == CREATOR_REASON and r["type"] == "aws:eks/accessEntry:AccessEntry":
+        if r.get("implicit") == CLUSTER_CREATOR and r["type"] == "aws:eks/accessEntry:AccessEntry":
             return str(r["inputs"].get("principalArn"))
     return None
 

@@ -66,7 +66,7 @@ def test_only_system_groups_make_differences(state: tuple[list[dict[str, Any]], 
     entries, system = _entries(rows)
     before = Analyzer.from_records([cluster(mode="CONFIG_MAP"), aws_auth(map_roles=rows), *rbac])
     after = Analyzer.from_records([cluster(mode=mode), *entries, *rbac])
-    proof = prove_stage(before, after, None)
+    proof = prove_stage(before, after)
     for line in proof.lines:
         if line.principal in system or line.principal.startswith("group:system:"):
             if line.kind != "same":

@@ -5,7 +5,8 @@ stage: the Kubernetes identity (``authz/identity.py``: username, groups, access 
 IAM principal a mapping names on either side, and the exact effective-permission diff of every
 principal (``analysis/diff``, the engine of ``eks-access diff``). A principal whose answers are
 equal is proved; anything else is a difference with its reason, or an equivalence EKS itself
-defines (a node role's aws-auth row and its node access entry; the cluster creator's admin).
+defines (a node role's aws-auth row and its node access entry). The cluster creator's admin needs
+no equivalence: its implicit entry holds in every mode (``authz/identity.py``), so it is the same.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from eks_access.analysis.analyzer import Analyzer
 from eks_access.analysis.diff import PrincipalDiff, diff_analyzers
 from eks_access.analysis.diff.compute import principals_of
 from eks_access.authz.identity import MASTERS, SESSION, KubernetesIdentity, NotMapped
-from eks_access.model.eks import CONFIG_MAP, IdentityMapping
+from eks_access.model.eks import IdentityMapping
 
 NODE_GROUP = "system:nodes"
-CREATOR_REASON = "cluster creator"
+CLUSTER_ADMIN = "AmazonEKSClusterAdminPolicy"
 #: EKS user guide, "Create access entries" (creating-access-entries.html): kubernetesGroups of an
 #: access entry cannot start with ``system:``; aws-iam-authenticator had no such rule.
-CLUSTER_ADMIN = "AmazonEKSClusterAdminPolicy"
 SYSTEM_GROUP_REASON = "access entries cannot carry 'system:' groups (EKS user guide, creating-access-entries)"
 
 
@@ -45,9 +45,9 @@ class Proof:
         return tuple(line for line in self.lines if line.kind == "difference")
 
 
-def prove_stage(before: Analyzer, after: Analyzer, creator: str | None) -> Proof:
-    """Compare identities and effective permissions; ``creator`` is the deployer's IAM principal."""
-    identities = _identity_lines(before, after, creator)
+def prove_stage(before: Analyzer, after: Analyzer) -> Proof:
+    """Compare identities and effective permissions."""
+    identities = _identity_lines(before, after)
     explained = {line.principal: line for line in identities}
     diff = diff_analyzers(before, after, "before", "after")
     lines = list(identities)
@@ -75,7 +75,7 @@ def describe(ident: KubernetesIdentity | NotMapped) -> str:
     return text
 
 
-def _identity_lines(before: Analyzer, after: Analyzer, creator: str | None) -> list[Line]:
+def _identity_lines(before: Analyzer, after: Analyzer) -> list[Line]:
     arns = _principal_arns(before, after)
     out: list[Line] = []
     for arn in arns:
@@ -84,7 +84,7 @@ def _identity_lines(before: Analyzer, after: Analyzer, creator: str | None) -> l
             out.append(Line("same", arn, describe(new) + _moved(old, new), _session_note(old, new)))
             continue
         text = f"{describe(old)} -> {describe(new)}"
-        equivalent = _equivalence(old, new, arn, creator, before)
+        equivalent = _equivalence(old, new)
         if equivalent is not None:
             out.append(Line("equivalent", arn, text, equivalent))
         else:
@@ -141,15 +141,11 @@ def _accounts(before: Analyzer, after: Analyzer) -> list[Line]:
     return out
 
 
-def _equivalence(old: KubernetesIdentity | NotMapped, new: KubernetesIdentity | NotMapped, arn: str,
-                 creator: str | None, before: Analyzer) -> str | None:  # fmt: skip
+def _equivalence(old: KubernetesIdentity | NotMapped, new: KubernetesIdentity | NotMapped) -> str | None:
     if (_node(old) and _node(new) and isinstance(old, KubernetesIdentity) and isinstance(new, KubernetesIdentity)
             and old.username == new.username and NODE_GROUP in new.mapped_groups):
         return (f"node role: EKS's {_entry_type(new.mapping)} access entry is the node identity "
                 "(username system:node:{{EC2PrivateDNSName}}, group system:nodes; creating-access-entries)")
-    if arn == creator and isinstance(old, NotMapped) and before.resolver.mode == CONFIG_MAP:
-        return (CREATOR_REASON + ": its cluster-admin, invisible in CONFIG_MAP mode, is the access entry with "
-                "AmazonEKSClusterAdminPolicy EKS made at creation (offline/implicit.py), read once access entries are")
     return None
 
 
@@ -204,9 +200,7 @@ def _through(via: str, explained: dict[str, Line]) -> Line | None:
 
 
 def _explain(who: str, text: str, cause: Line | None, via: str) -> Line:
-    """A permission change is a difference; only the cluster creator's admin becoming visible is not."""
-    if cause is not None and cause.reason.startswith(CREATOR_REASON):
-        return Line("equivalent", who, text, cause.reason)
+    """A permission change is a difference, with the reason its identity line gives where there is one."""
     if cause is not None and cause.kind == "equivalent":
         return Line("difference", who, text, "the node identity drops a group that a binding of this stack grants")
     if cause is not None:
