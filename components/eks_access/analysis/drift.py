@@ -54,7 +54,7 @@ class Drift:
 def declared(model: AccessModel) -> tuple[AccessModel, int]:
     """The model without what EKS or Kubernetes made on their own, and how many objects that was."""
     eks, k8s = model.eks, model.k8s
-    keep_m = tuple(m for m in eks.mappings if not m.implicit and not m.shadowed and not m.node_role)
+    keep_m = tuple(m for m in eks.mappings if not _made(m) and not m.shadowed)
     keep_a = tuple(a for a in eks.access_policies if not a.implicit)
     keep_r = tuple(r for r in k8s.roles if not r.origin.implicit)
     keep_b = tuple(b for b in k8s.bindings if not b.origin.implicit)

@@ -17,6 +17,8 @@ from eks_access.authz.identity import IdentityResolver
 from eks_access.authz.kubernetes import kubernetes_version
 from eks_access.authz.rbac.policy import RbacPolicy
 from eks_access.model import AccessModel
+from eks_access.model.eks import EKS_CAPABILITY, EKS_MANAGED
+from eks_access.model.k8s import KUBERNETES_BOOTSTRAP
 from eks_access.model.origin import Origin, RecordRef
 
 T = TypeVar("T")
@@ -124,7 +126,7 @@ Check = Callable[["Rule", CheckContext], Iterator[Finding]]
 #: policy, which it reconciles back at every start, EKS's own ``eks:`` RBAC and the access entry
 #: (with its baseline policies) EKS creates for an EKS capability's role
 #: (eks_access.model.from_snapshot.implicit). A snapshot holds them; findings about them help no one.
-NOT_ACTIONABLE = frozenset({"kubernetes-bootstrap", "eks-managed", "eks-capability"})
+NOT_ACTIONABLE = frozenset({KUBERNETES_BOOTSTRAP, EKS_MANAGED, EKS_CAPABILITY})
 
 _FAMILY_HELP = {
     "EKS": "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html",

@@ -210,12 +210,11 @@ EKS_CLUSTER_ADMIN_POLICY = Rule(
 
 # --- EKS-CREATOR-ADMIN ---------------------------------------------------------------------
 
-CREATOR = CLUSTER_CREATOR
 
 
 def _check_creator_admin(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     for policy in ctx.model.eks.access_policies:
-        if policy.implicit != CREATOR:
+        if policy.implicit != CLUSTER_CREATOR:
             continue
         yield from emit(rule.finding(
             ctx, policy.origin,

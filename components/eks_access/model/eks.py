@@ -27,6 +27,14 @@ AUTHENTICATION_MODES = (API, API_AND_CONFIG_MAP, CONFIG_MAP)
 #: created the cluster (offline/implicit.py, docs/plan-format.md "Implicit records"). In CONFIG_MAP
 #: mode EKS keeps that cluster-admin grant outside aws-auth, so it is in effect in every mode.
 CLUSTER_CREATOR = "eks-cluster-creator"
+#: The other ``implicit`` reasons of what EKS makes on its own: a managed node group's or a Fargate
+#: profile's node access entry, the entry (and baseline policies) of an EKS capability's role, and
+#: EKS's own ``eks:`` RBAC (offline/implicit.py for plans, model/from_snapshot/implicit.py for snapshots).
+MANAGED_NODE_GROUP = "eks-managed-node-group"
+FARGATE_PROFILE = "eks-fargate-profile"
+EKS_CAPABILITY = "eks-capability"
+EKS_MANAGED = "eks-managed"
+CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ from typing import Literal
 
 from eks_access.model.origin import Origin
 
+#: The ``implicit`` reason of the bootstrap RBAC the API server reconciles (labelled
+#: ``kubernetes.io/bootstrapping: rbac-defaults``; kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy).
+KUBERNETES_BOOTSTRAP = "kubernetes-bootstrap"
+
 RoleKind = Literal["ClusterRole", "Role"]
 BindingKind = Literal["ClusterRoleBinding", "RoleBinding"]
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"

@@ -25,7 +25,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from eks_access.model.eks import CLUSTER_CREATOR
+from eks_access.model.eks import CLUSTER_ADMIN_POLICY as CLUSTER_ADMIN_POLICY
+from eks_access.model.eks import CLUSTER_CREATOR, MANAGED_NODE_GROUP
 from eks_access.offline.wire import is_unknown, ref_name
 from eks_access.spec.fields import ASSUMED_ROLE_ARN
 
@@ -36,9 +37,6 @@ ASSOCIATION_TYPE = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 CLUSTER_TYPES = frozenset({"eks:index:Cluster", "aws:eks/cluster:Cluster"})
 NODE_GROUP_TYPES = frozenset({"eks:index:ManagedNodeGroup", "aws:eks/nodeGroup:NodeGroup"})
 
-CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
-CREATOR = CLUSTER_CREATOR
-MANAGED_NODE_GROUP = "eks-managed-node-group"
 
 #: EKS's default mode when a cluster is created without an access config; pulumi-eks says the
 #: same (pulumi/pulumi-eks nodejs/eks/cluster/authenticationMode.ts, ``supportsConfigMap``).
@@ -139,11 +137,11 @@ def _creator(cluster: Record, caller_arn: str) -> Iterator[Implicit]:
     name, eks_name = str(cluster["name"]), cluster_name(cluster)
     principal = creator_principal(caller_arn)
     yield Implicit(
-        "aws:eks/accessEntry:AccessEntry", f"{name}-creator-access-entry", name, CREATOR,
+        "aws:eks/accessEntry:AccessEntry", f"{name}-creator-access-entry", name, CLUSTER_CREATOR,
         {"clusterName": eks_name, "principalArn": principal, "type": "STANDARD"},
     )
     yield Implicit(
-        ASSOCIATION_TYPE, f"{name}-creator-admin-policy", name, CREATOR,
+        ASSOCIATION_TYPE, f"{name}-creator-admin-policy", name, CLUSTER_CREATOR,
         {"clusterName": eks_name, "principalArn": principal, "policyArn": CLUSTER_ADMIN_POLICY, "accessScope": {"type": "cluster"}},
     )
 

@@ -15,14 +15,13 @@ from typing import Any
 
 from eks_access.kubedata import bootstrap_policy
 from eks_access.model import read_model
-from eks_access.model.k8s import RbacBinding, RbacRole
+from eks_access.model.k8s import KUBERNETES_BOOTSTRAP, RbacBinding, RbacRole
 
-BOOTSTRAP = "kubernetes-bootstrap"
 _RBAC = "kubernetes:rbac.authorization.k8s.io/v1:"
 
 
 def is_builtin(obj: RbacRole | RbacBinding) -> bool:
-    return obj.origin.implicit == BOOTSTRAP
+    return obj.origin.implicit == KUBERNETES_BOOTSTRAP
 
 
 @cache
@@ -42,7 +41,7 @@ def builtin_rbac(version: str) -> tuple[tuple[RbacRole, ...], tuple[RbacBinding,
             where = f"{meta.get('namespace')}/" if meta.get("namespace") else ""
             records.append({
                 "type": _RBAC + kind, "name": f"{kind} {where}{meta.get('name')} (Kubernetes {policy.version} bootstrap)",
-                "parent": None, "custom": True, "inputs": manifest, "outputs": {}, "implicit": BOOTSTRAP,
+                "parent": None, "custom": True, "inputs": manifest, "outputs": {}, "implicit": KUBERNETES_BOOTSTRAP,
             })  # fmt: skip
     model = read_model(records)
     return model.k8s.roles, model.k8s.bindings

@@ -34,13 +34,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-CREATOR = "eks-cluster-creator"
-MANAGED_NODE_GROUP = "eks-managed-node-group"
-FARGATE = "eks-fargate-profile"
-CAPABILITY = "eks-capability"
-EKS_MANAGED = "eks-managed"
-BOOTSTRAP = "kubernetes-bootstrap"
-CLUSTER_ADMIN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+from eks_access.model.eks import (
+    CLUSTER_ADMIN_POLICY,
+    CLUSTER_CREATOR,
+    EKS_CAPABILITY,
+    EKS_MANAGED,
+    FARGATE_PROFILE,
+    MANAGED_NODE_GROUP,
+)
+from eks_access.model.k8s import KUBERNETES_BOOTSTRAP
+
 CREATION_WINDOW = timedelta(minutes=30)
 _POLICY = "arn:aws:eks::aws:cluster-access-policy/"
 #: capability type -> the access policies EKS associates with the capability role's entry.
@@ -49,7 +52,7 @@ CAPABILITY_POLICIES = {
     "ARGOCD": frozenset({_POLICY + "AmazonEKSArgoCDPolicy", _POLICY + "AmazonEKSArgoCDClusterPolicy"}),
     "KRO": frozenset({_POLICY + "AmazonEKSKROPolicy"}),
 }
-_NODE_TYPES = {"EC2_LINUX": MANAGED_NODE_GROUP, "EC2_WINDOWS": MANAGED_NODE_GROUP, "FARGATE_LINUX": FARGATE}
+_NODE_TYPES = {"EC2_LINUX": MANAGED_NODE_GROUP, "EC2_WINDOWS": MANAGED_NODE_GROUP, "FARGATE_LINUX": FARGATE_PROFILE}
 
 
 def _when(value: Any) -> datetime | None:
@@ -64,7 +67,7 @@ def _when(value: Any) -> datetime | None:
 
 def _admin(body: Mapping[str, Any]) -> bool:
     for assoc in body.get("associatedAccessPolicies") or ():
-        if isinstance(assoc, Mapping) and assoc.get("policyArn") == CLUSTER_ADMIN:
+        if isinstance(assoc, Mapping) and assoc.get("policyArn") == CLUSTER_ADMIN_POLICY:
             scope = assoc.get("accessScope")
             if not isinstance(scope, Mapping) or scope.get("type") in (None, "cluster"):
                 return True
@@ -106,14 +109,14 @@ class Implicit:
         if kind in _NODE_TYPES:
             return _NODE_TYPES[str(kind)]
         if self.creator is not None and entry.get("principalArn") == self.creator:
-            return CREATOR
+            return CLUSTER_CREATOR
         if entry.get("principalArn") in self.capabilities:
-            return CAPABILITY
+            return EKS_CAPABILITY
         return None
 
     def association(self, principal: str, policy: Any, entry_reason: str | None) -> str | None:
         """An association is EKS's when its entry is, except a policy the user added to a capability's entry."""
-        if entry_reason == CAPABILITY and policy not in self.capabilities.get(principal, frozenset()):
+        if entry_reason == EKS_CAPABILITY and policy not in self.capabilities.get(principal, frozenset()):
             return None
         return entry_reason
 
@@ -123,5 +126,5 @@ class Implicit:
         if kind != "Namespace" and kind != "ServiceAccount" and isinstance(name, str) and name.startswith("eks:"):
             return EKS_MANAGED
         if isinstance(labels, Mapping) and labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
-            return BOOTSTRAP
+            return KUBERNETES_BOOTSTRAP
         return None

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from eks_access import limits
+from eks_access.model.eks import CLUSTER_CREATOR, MANAGED_NODE_GROUP
 from eks_access.offline import implicit
 from eks_access.offline.contracts.base import (
     Plan,
@@ -100,9 +101,9 @@ def _entries(plan: Plan, clusters: dict[str, Record]) -> Iterator[Violation]:
 
 def _why(record: Record) -> str:
     reason = record.get("implicit")
-    if reason == implicit.CREATOR:
+    if reason == CLUSTER_CREATOR:
         return " (EKS's own entry for the cluster creator, whoever runs `pulumi up`)"
-    if reason == implicit.MANAGED_NODE_GROUP:
+    if reason == MANAGED_NODE_GROUP:
         return " (EKS's own entry for the managed node group's node role)"
     return ""
 
