@@ -317,23 +317,10 @@ def vendor(gitdir: Path, minor: str) -> tuple[dict[str, bytes], dict[str, Any]]:
         return json.loads(git_show(gitdir, commit, DISCOVERY + name))
 
     instance_go = git_show(gitdir, commit, CONTROLPLANE).decode()
-    doc = {"source": f"{DISCOVERY} of {REPOSITORY} {branch} ({commit}), Kubernetes {want}, the group "
-                     f"versions enabled by default in {CONTROLPLANE} (kubedata/vendor.py)",
-           "resources": discover(documents, instance_go)}  # fmt: skip
-    files[API_RESOURCES_FILE] = (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
-    entry = {
-        "repository": REPOSITORY,
-        "branch": branch,
-        "tag": want,
-        "commit": commit,
-        "kubeGitCommit": evidence.get("KUBE_GIT_COMMIT", ""),
-        "versionEvidence": f"{VERSION_FILE}: KUBE_GIT_VERSION={evidence['KUBE_GIT_VERSION']}",
-        "path": TESTDATA,
-        "apiResources": doc["source"],
-        "carriesRemoved": [c.describe() for c in CARRIES[minor]],
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
-    }
-    return files, entry
+    source = (f"{DISCOVERY} of {REPOSITORY} {branch} ({commit}), Kubernetes {want}, the group "
+              f"versions enabled by default in {CONTROLPLANE} (kubedata/vendor.py)")  # fmt: skip
+    files[API_RESOURCES_FILE] = _api_resources({"source": source, "resources": discover(documents, instance_go)})
+    return files, _entry(minor, branch, want, commit, evidence, TESTDATA, source, files)
 
 
 def filter_live(doc: Mapping[str, Any], instance_go: str) -> list[dict[str, Any]]:
@@ -368,18 +355,27 @@ def vendor_rendered(gitdir: Path, minor: str, render_dir: Path, live: Path) -> t
     source = (f"{live_doc['source']}, built from {REPOSITORY} {branch} ({commit}) by "
               f"tools/kube-apiserver-modern/setup.sh; the group versions enabled by default in {instance}")  # fmt: skip
     doc = {"source": source, "resources": filter_live(live_doc, git_show(gitdir, commit, instance).decode())}
-    files[API_RESOURCES_FILE] = (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
-    entry = {
+    files[API_RESOURCES_FILE] = _api_resources(doc)
+    path = (f"{VENDORED_TREE}plugin/pkg/auth/authorizer/rbac/bootstrappolicy/ rendered by "
+            f"tools/kubedata/render.sh with {record['go']} ({record['modulesTxt']})")
+    return files, _entry(minor, branch, want, commit, evidence, path, source, files)
+
+
+def _api_resources(doc: Mapping[str, Any]) -> bytes:
+    return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _entry(minor: str, branch: str, want: str, commit: str, evidence: Mapping[str, str], path: str,
+           api_resources: str, files: Mapping[str, bytes]) -> dict[str, Any]:
+    """The index entry of one release: where its files come from, what was removed, their hashes."""
+    return {
         "repository": REPOSITORY, "branch": branch, "tag": want, "commit": commit,
         "kubeGitCommit": evidence.get("KUBE_GIT_COMMIT", ""),
         "versionEvidence": f"{VERSION_FILE}: KUBE_GIT_VERSION={evidence['KUBE_GIT_VERSION']}",
-        "path": (f"{VENDORED_TREE}plugin/pkg/auth/authorizer/rbac/bootstrappolicy/ rendered by "
-                 f"tools/kubedata/render.sh with {record['go']} ({record['modulesTxt']})"),
-        "apiResources": source,
+        "path": path, "apiResources": api_resources,
         "carriesRemoved": [c.describe() for c in CARRIES[minor]],
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
     }  # fmt: skip
-    return files, entry
 
 
 def _write(data: Path, index: dict[str, Any], minor: str, files: Mapping[str, bytes], entry: dict[str, Any]) -> None:
