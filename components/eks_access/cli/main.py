@@ -180,14 +180,24 @@ def _plan_stack(args: argparse.Namespace, program: Any = None) -> tuple[list[dic
 
     stack = read_stack_file(_config_file(args), _stack_name(args))
     spec = stack.spec()  # names the file, line and key path, before Pulumi loads
+    result = plan_stack_config(stack, stack.config, spec, program=program, preview=getattr(args, "preview", False))
+    return result.resources, result.exports, dict(spec.guardrails)
+
+
+def plan_stack_config(stack: Any, config: dict[str, Any], spec: Any, *, program: Any = None, preview: bool = False,
+                      source: str | None = None) -> Any:  # fmt: skip
+    """``config`` of ``stack``'s project planned by the strict offline engine. ``source`` names another
+    file the config came from (a migration stage); without it a contract broken by a resource made
+    from a Pulumi.yaml default is blamed on Pulumi.yaml, with its line."""
     from eks_access.offline import ContractError, plan_config
 
     try:
-        result = plan_config(stack.config, stack=stack.stack, program=program or _project_program(stack.file), spec=spec,
-                             project=stack.project, preview=getattr(args, "preview", False), source=str(stack.file))
-    except ContractError as err:  # a resource made from a Pulumi.yaml default: blame Pulumi.yaml
+        return plan_config(config, stack=stack.stack, program=program or _project_program(stack.file), spec=spec,
+                           project=stack.project, preview=preview, source=source or str(stack.file))  # fmt: skip
+    except ContractError as err:
+        if source is not None:
+            raise
         raise stack.project_error(err.path, err.detail) or err from None
-    return result.resources, result.exports, dict(spec.guardrails)
 
 
 def _project_program(config_file: Path) -> Any:

@@ -134,17 +134,9 @@ def _prove(stack: Any, spec: Any, stages: Sequence[Any]) -> tuple[list[StageResu
 
 def _plan(stack: Any, config: dict[str, Any], spec: Any, source: str | None = None) -> list[dict[str, Any]]:
     """The records of ``config`` planned by the strict offline engine; a stage names itself as the source."""
-    from eks_access.cli.main import _project_program
-    from eks_access.offline import ContractError, plan_config
+    from eks_access.cli.main import plan_stack_config
 
-    try:
-        result = plan_config(config, stack=stack.stack, program=_project_program(stack.file), spec=spec,
-                             project=stack.project, source=source or str(stack.file))  # fmt: skip
-    except ContractError as err:
-        if source is not None:
-            raise
-        raise stack.project_error(err.path, err.detail) or err from None
-    return list(result.resources)
+    return list(plan_stack_config(stack, config, spec, source=source).resources)
 
 
 def _analyzer(records: list[dict[str, Any]]) -> Any:
