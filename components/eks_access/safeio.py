@@ -22,8 +22,9 @@ class FileReadError(EksAccessError):
     """Why a file could not be read; the message does not repeat the file name."""
 
 
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes."""
+def read_regular_file(path: Path, limit: int, head: int | None = None) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes; with ``head``,
+    only its first ``head`` bytes (the file is checked all the same)."""
     # O_NONBLOCK: opening a FIFO with no writer must not block; fstat then refuses it.
     fd = _open(path, os.O_NONBLOCK)
     try:
@@ -38,7 +39,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         os.close(fd)
         raise
     with os.fdopen(fd, "rb") as handle:
-        data = handle.read(limit + 1)
+        data = handle.read(limit + 1 if head is None else head)
     if len(data) > limit:  # grew after fstat
         raise FileReadError(f"is over the limit of {limit} bytes")
     return data

@@ -49,7 +49,7 @@ def check_out(path: Path) -> None:
         if not path.is_file():
             raise UsageError(f"{where}: exists and is not a regular file")
         try:
-            head = read_regular_file(path, MAX_SNAPSHOT_BYTES)[:200].decode("utf-8", "replace")
+            head = read_regular_file(path, MAX_SNAPSHOT_BYTES, head=200).decode("utf-8", "replace")
         except FileReadError as err:
             raise UsageError(f"{where}: {err}") from None
         if f'"format": "{FORMAT}"' not in head:
