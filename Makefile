@@ -27,9 +27,9 @@ test: lint
 # Optional, never in CI: the analyzer against a real kube-apiserver (tests/e2e, README
 # "Verifying against a real API server"). Needs etcd, kube-apiserver and kube-controller-manager in
 # KUBEBUILDER_ASSETS; fails (never skips) without them. Then the same tests again against each modern
-# release whose KUBEBUILDER_ASSETS_1_29 / _1_30 / _1_33 / _1_34 is set (bash
+# release whose KUBEBUILDER_ASSETS_1_29 / _1_30 / _1_33 / _1_34 / _1_35 / _1_36 is set (bash
 # tools/kube-apiserver-modern/setup.sh prints it; an OpenShift build, see tests/e2e/openshift.py).
-E2E_MODERN := 1_29 1_30 1_33 1_34
+E2E_MODERN := 1_29 1_30 1_33 1_34 1_35 1_36
 e2e: $(STAMP)
 	@test -n "$$KUBEBUILDER_ASSETS" || { echo "make e2e: KUBEBUILDER_ASSETS is not set (bash ../shared/tools/kube-apiserver/setup.sh prints it)" >&2; exit 2; }
 	@for d in "$$KUBEBUILDER_ASSETS" $(foreach v,$(E2E_MODERN),$${KUBEBUILDER_ASSETS_$(v)}); do for b in etcd kube-apiserver kube-controller-manager; do test -x "$$d/$$b" || { echo "make e2e: $$d/$$b is missing" >&2; exit 2; }; done; done

@@ -58,7 +58,7 @@ def test_versions(analyzer: Analyzer) -> None:
         Analyzer.from_records(build_dev_plan(), "1.2")
     versioned = build_dev_plan()
     versioned[1]["inputs"]["version"] = "1.9"
-    with pytest.raises(EksAccessError, match=r"^cluster\.version: the cluster's Kubernetes version '1\.9' has no built-in RBAC data; pass --kubernetes-version \(supported: 1\.20, 1\.29, 1\.30, 1\.31, 1\.32, 1\.33, 1\.34\)$"):
+    with pytest.raises(EksAccessError, match=r"^cluster\.version: the cluster's Kubernetes version '1\.9' has no built-in RBAC data; pass --kubernetes-version \(supported: 1\.20, 1\.29, 1\.30, 1\.31, 1\.32, 1\.33, 1\.34, 1\.35, 1\.36\)$"):
         Analyzer.from_records(versioned)
 
 

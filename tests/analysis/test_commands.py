@@ -54,7 +54,7 @@ def test_custom_verbs_are_asked_with_a_note(dev_plan: Records) -> None:
     rc, out = can_i(dev_plan, "lisst", "pods", None, DEV1, "json")
     assert rc == 1
     assert json.loads(out)["notes"] == [
-        "verb 'lisst' is not one Kubernetes defines; custom verbs exist, but check the spelling", version_note("1.34")]
+        "verb 'lisst' is not one Kubernetes defines; custom verbs exist, but check the spelling", version_note("1.36")]
 
 
 def test_deployments_resolve_to_apps(dev_plan: Records) -> None:

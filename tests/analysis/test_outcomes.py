@@ -29,8 +29,8 @@ def test_dev1_lists_pods_with_four_hop_chain(plan: list[dict[str, Any]]) -> None
         "(access entry developers-access-entry)",
         "  4. group developers is bound to ClusterRole view (ClusterRoleBinding developers-view), "
         "which allows list on pods",
-        # the hand-made plan sets no cluster version; the real stack pins 1.34, the data that answered
-        *([] if _pins_version(plan) else [f"  note: {version_note('1.34')}"]),
+        # the hand-made plan sets no cluster version (so the data's newest, 1.36, answered); the real stack pins 1.34
+        *([] if _pins_version(plan) else [f"  note: {version_note('1.36')}"]),
     ]
 
 
@@ -91,7 +91,7 @@ def test_serviceaccount_notes_its_iam_role(dev_plan: list[dict[str, Any]]) -> No
         "serviceaccount dev-team/dev-k8s gets IAM role "
         "arn:aws:iam::111122223333:role/dev-k8s-irsa via IRSA annotation (dev-k8s-sa); "
         "policies: AWS-managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess (attachment dev-k8s-managed-0)",
-        version_note("1.34"),
+        version_note("1.36"),
     ]
 
 

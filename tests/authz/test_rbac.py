@@ -160,15 +160,19 @@ def test_plan_roles_replace_builtin_ones_of_the_same_name() -> None:
 
 
 def test_namespaced_builtin_roles_and_controller_roles_of_the_version() -> None:
-    """kubedata's bootstrap policy: Roles/RoleBindings in kube-system and system:controller:* roles."""
-    scheduler = ("system:kube-scheduler", ())
-    named = Attributes("update", "configmaps", namespace="kube-system", name="kube-scheduler")
-    d = ask([], *scheduler, named)
+    """kubedata's bootstrap policy: Roles/RoleBindings in kube-system and system:controller:* roles
+    (1.34: the leader-locking Role still has the configmaps rules that 1.35 drops, kubernetes/kubernetes#134297)."""
+    authorizer = KubernetesAuthorizer(read_model([]), "1.34")
+
+    def scheduler(attrs: Attributes) -> KubernetesDecision:
+        return authorizer.authorize("system:kube-scheduler", ("system:authenticated",), attrs)
+
+    d = scheduler(Attributes("update", "configmaps", namespace="kube-system", name="kube-scheduler"))
     assert d.allowed and d.grant is not None
     assert (d.grant.binding.ref, d.grant.role.ref) == (
         "RoleBinding kube-system/system::leader-locking-kube-scheduler", "Role kube-system/system::leader-locking-kube-scheduler")
-    assert not ask([], *scheduler, Attributes("update", "configmaps", namespace="kube-system", name="other")).allowed
-    assert not ask([], *scheduler, Attributes("update", "configmaps", namespace="default", name="kube-scheduler")).allowed
+    assert not scheduler(Attributes("update", "configmaps", namespace="kube-system", name="other")).allowed
+    assert not scheduler(Attributes("update", "configmaps", namespace="default", name="kube-scheduler")).allowed
     node_controller = ask([], "system:serviceaccount:kube-system:node-controller", (), Attributes("delete", "nodes"))
     assert node_controller.allowed and node_controller.grant is not None
     assert node_controller.grant.role.ref == "ClusterRole system:controller:node-controller"

@@ -79,7 +79,7 @@ def test_namespace_filter(example: Path, capsys: pytest.CaptureFixture[str]) -> 
      "--principal: 'foo' is not a principal; use an IAM ARN, user:NAME, group:NAME or serviceaccount:NAMESPACE:NAME"),
     (["base", "head", "-n", "Bad_NS"],
      "-n/--namespace: 'Bad_NS' is not a namespace name (DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)"),
-    (["base", "head", "--kubernetes-version", "1.99"], "BASE: base: Kubernetes version '1.99' is not supported; supported versions: 1.20, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34"),
+    (["base", "head", "--kubernetes-version", "1.99"], "BASE: base: Kubernetes version '1.99' is not supported; supported versions: 1.20, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36"),
 ])  # fmt: skip
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:  # fmt: skip

@@ -58,7 +58,7 @@ def test_context_turns_a_conditional_answer_into_a_definite_one(capsys: pytest.C
     assert code == 1
     assert out.splitlines()[-2:] == [
         f"  reason: the trust policy of role Ops does not admit {DEV1} (must sign in with MFA)",
-        f"  note: {version_note('1.34')}"]
+        f"  note: {version_note('1.36')}"]
 
 
 def test_kubernetes_subject_with_groups(capsys: pytest.CaptureFixture[str], plan_file: Path) -> None:
@@ -159,7 +159,7 @@ def test_who_can_for_the_issue_access_entries_case(capsys: pytest.CaptureFixture
         "  2. group system:masters is all-powerful (authorizer short-circuit, not RBAC)",
         f"  note: username 'arn:aws:sts::{ACCOUNT}:assumed-role/Admin/{{{{SessionName}}}}' depends on the session name; "
         "pass --context sts:RoleSessionName=NAME",
-        f"  note: {version_note('1.34')}",
+        f"  note: {version_note('1.36')}",
     ]
     code, out, _ = run(capsys, "who-can", "delete", "nodes", "--plan", plan, "--format", "json")
     entries = [(e["kind"], e["principal"]) for e in json.loads(out)]

@@ -1,6 +1,6 @@
 """An OpenShift build of kube-apiserver: the carries our data removes, expected back on the server.
 
-``tools/kube-apiserver-modern/setup.sh`` builds kube-apiserver 1.29/1.30/1.33/1.34 from the same
+``tools/kube-apiserver-modern/setup.sh`` builds kube-apiserver 1.29/1.30/1.33-1.36 from the same
 openshift/kubernetes tree that ``kubedata/vendor.py`` takes those releases' built-in RBAC from;
 vendor.py removes OpenShift's carries (``CARRIES``) so that the data is upstream's. Such a server
 is recognised by its ``/version`` gitCommit: the ``kubeGitCommit`` that ``data/index.json``

@@ -26,8 +26,8 @@ BOOTSTRAP_FILES = {
 
 
 def test_supported_versions_are_the_vendored_ones() -> None:
-    assert SUPPORTED_VERSIONS == ("1.20", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34")
-    assert DEFAULT_VERSION == "1.34"
+    assert SUPPORTED_VERSIONS == ("1.20", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36")
+    assert DEFAULT_VERSION == "1.36"
 
 
 def test_release_recorded_for_1_20() -> None:
@@ -69,11 +69,11 @@ def test_version_spellings(raw: str, expected: str) -> None:
     assert normalize_version(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["1.28", "v1.28.2", "1.35", "2.0", "1.2", "latest", "", "1.20.x", " 1 . 20"])
+@pytest.mark.parametrize("raw", ["1.28", "v1.28.2", "1.37", "2.0", "1.2", "latest", "", "1.20.x", " 1 . 20"])
 def test_unsupported_version_names_the_supported_ones(raw: str) -> None:
     with pytest.raises(UnsupportedVersion) as err:
         bootstrap_policy(raw)
-    assert str(err.value) == f"Kubernetes version {raw!r} is not supported; supported versions: 1.20, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34"
+    assert str(err.value) == f"Kubernetes version {raw!r} is not supported; supported versions: 1.20, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36"
     assert isinstance(err.value, EksAccessError)
     with pytest.raises(UnsupportedVersion):
         api_resources(raw)

@@ -11,15 +11,19 @@ from typing import Any
 import pytest
 import yaml
 
+from eks_access.analysis import Analyzer
 from eks_access.authz.kubernetes import KubernetesAuthorizer
 from eks_access.authz.rbac.attributes import Attributes
 from eks_access.kubedata import api_resources, bootstrap_policy
 from eks_access.kubedata.vendor import (
+    _SELINUX,
     CARRIES,
     RELEASES,
     RENDERED_RELEASES,
+    TESTDATA,
     Carry,
     VendorError,
+    default_group_versions,
     filter_live,
     git_show,
     vendor,
@@ -37,6 +41,8 @@ RECORDED = {
     "1.32": ("release-4.19", "v1.32.13", "d4b43f374a5bc0e0f44c07ff773061e27c7f2a08"),
     "1.33": ("release-4.20", "v1.33.13", "78a395343031f8800b7139df070665e03b42f934"),
     "1.34": ("release-4.21", "v1.34.9", "473c3de15d9aeeb399aa95250672c07655554015"),
+    "1.35": ("release-4.22", "v1.35.6", "5019821e0eb2f9a74e00e2aab215144336c4b981"),
+    "1.36": ("release-4.23", "v1.36.3", "ab25d11482f8984db7b860ed44c6955f231cf18f"),
 }
 EKS_ERA = tuple(RECORDED)
 FROM_TREE = tuple(RELEASES)  # golden files and discovery documents in MicroShift's deps/ tree
@@ -120,7 +126,7 @@ def _text(version: str) -> str:
 @pytest.mark.parametrize("version", EKS_ERA)
 def test_no_openshift_carry_is_left(version: str) -> None:
     text = _text(version)
-    for marker in ("openshift", "service-ca-cert-publisher", "endpointslices/restricted"):
+    for marker in ("openshift", "service-ca-cert-publisher", "endpointslices/restricted", "selinux-conflicts"):
         assert marker not in text, marker
     policy = bootstrap_policy(version)
     roles = {r["metadata"]["name"]: r for r in policy.cluster_roles}
@@ -158,7 +164,8 @@ def test_every_user_may_review_itself_from_1_26(version: str, expected: bool) ->
 
 
 @pytest.mark.parametrize(("version", "expected"), [("1.20", False), ("1.29", False), ("1.30", False), ("1.31", False),
-                                                   ("1.32", False), ("1.33", False), ("1.34", True)])  # fmt: skip
+                                                   ("1.32", False), ("1.33", False), ("1.34", True), ("1.35", True),
+                                                   ("1.36", True)])  # fmt: skip
 def test_view_lists_resourceclaims_from_1_34(version: str, expected: bool) -> None:
     """DynamicResourceAllocation is on by default from 1.34 (GA): view/edit/admin cover resource.k8s.io."""
     assert _can(version, "view", "list", "resourceclaims", "resource.k8s.io") is expected
@@ -177,7 +184,22 @@ def test_discovery_has_only_default_group_versions() -> None:
     assert "volumeattributesclasses.storage.k8s.io" not in api_resources("1.33")  # v1beta1 there, off by default
     assert api_resources("1.34")["pods"].subresource_verbs["resize"] == ("get", "patch", "update")
     assert len(api_resources("1.31")) == 58 and len(api_resources("1.34")) == 65
+    assert len(api_resources("1.35")) == 65 and len(api_resources("1.36")) == 67
     assert len(api_resources("1.29")) == 56 and len(api_resources("1.30")) == 58
+
+
+def test_generic_and_kube_apiserver_stable_lists_are_both_enabled() -> None:
+    """1.36's instance.go moves core, rbac, events, ... into genericStableAPIGroupVersionsEnabledByDefault
+    (the generic control plane's groups); DefaultAPIResourceConfigSource enables it and the kube-apiserver
+    list alike, so 1.36 serves pods and roles as every release does."""
+    go = ('import (\n\tapiv1 "k8s.io/api/core/v1"\n\tappsv1 "k8s.io/api/apps/v1"\n)\n'
+          'genericStableAPIGroupVersionsEnabledByDefault = []schema.GroupVersion{\n\t\tapiv1.SchemeGroupVersion,\n\t}\n'
+          'stableAPIGroupVersionsEnabledByDefault = []schema.GroupVersion{\n\t\tappsv1.SchemeGroupVersion,\n\t}\n')  # fmt: skip
+    assert default_group_versions(go) == ({("core", "v1"), ("apps", "v1")}, set())
+    with pytest.raises(VendorError, match=r"^stableAPIGroupVersionsEnabledByDefault not found$"):
+        default_group_versions(go.replace("EnabledByDefault", "Other"))
+    for name in ("pods", "roles.rbac.authorization.k8s.io", "events.events.k8s.io", "deployments.apps"):
+        assert name in api_resources("1.36"), name
 
 
 def test_monitoring_reads_node_metrics_from_1_34() -> None:
@@ -187,6 +209,68 @@ def test_monitoring_reads_node_metrics_from_1_34() -> None:
 
     assert {"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]} in rules("1.34")
     assert all("resources" not in r for r in rules("1.33"))
+    assert rules("1.35") == rules("1.34")
+
+
+# --- what changed since 1.34, asked through can-i / who-can (Analyzer, the CLI's engine) -----------
+
+_TEAMS = [binding("v", "ClusterRole", "view", [group("viewers")], namespace="dev"),
+          binding("e", "ClusterRole", "edit", [group("editors")], namespace="dev")]  # fmt: skip
+
+
+def _who(version: str, verb: str, resource: str, namespace: str | None = None) -> list[str]:
+    analyzer = Analyzer.from_records(_TEAMS, version)
+    return [e.principal.display for e in analyzer.who_can(analyzer.request(verb, resource, namespace))]
+
+
+@pytest.mark.parametrize(("version", "expected"), [("1.34", False), ("1.35", True), ("1.36", True)])
+def test_view_and_edit_cover_events_k8s_io_from_1_35(version: str, expected: bool) -> None:
+    """kubernetes/kubernetes#133740 (1.35): view/edit (so admin) cover events.k8s.io events as they
+    cover core events; system:node writes them too."""
+    analyzer = Analyzer.from_records(_TEAMS, version)
+    assert analyzer.can_i("user:u", "list", "events.events.k8s.io", "dev", groups=["viewers"]).allowed is expected
+    assert analyzer.can_i("user:u", "create", "events.events.k8s.io", "dev", groups=["editors"]).allowed is expected
+    assert not analyzer.can_i("user:u", "create", "events.events.k8s.io", "dev", groups=["viewers"]).allowed
+    assert analyzer.can_i("user:u", "list", "events", "dev", groups=["viewers"]).allowed  # core events: every release
+    assert ("group:viewers" in _who(version, "watch", "events.events.k8s.io", "dev")) is expected
+
+
+@pytest.mark.parametrize(("version", "expected"), [("1.34", True), ("1.35", False), ("1.36", False)])
+def test_scheduler_leader_lock_on_configmaps_is_gone_from_1_35(version: str, expected: bool) -> None:
+    """kubernetes/kubernetes#134297 (1.35): the kube-system leader-locking Roles keep leases only."""
+    analyzer = Analyzer.from_records([], version)
+    lock = analyzer.can_i("user:system:kube-scheduler", "update", "configmaps", "kube-system", name="kube-scheduler")
+    assert lock.allowed is expected
+    kcm = analyzer.can_i("user:system:kube-controller-manager", "get", "configmaps", "kube-system", name="kube-controller-manager")
+    assert kcm.allowed  # system:kube-controller-manager's own ClusterRole reads configmaps in every release
+    assert analyzer.can_i("user:system:kube-scheduler", "update", "leases.coordination.k8s.io", "kube-system",
+                          name="kube-scheduler").allowed  # fmt: skip
+    assert ("user:system:kube-scheduler" in _who(version, "watch", "configmaps", "kube-system")) is expected
+
+
+@pytest.mark.parametrize(("version", "expected"), [("1.35", False), ("1.36", True)])
+def test_monitoring_reads_flagz_and_statusz_from_1_36(version: str, expected: bool) -> None:
+    """ComponentFlagz and ComponentStatusz are on by default from 1.36 (beta): system:monitoring gets them."""
+    assert ("group:system:monitoring" in _who(version, "get", "/flagz")) is expected
+    analyzer = Analyzer.from_records([], version)
+    assert analyzer.can_i("user:u", "get", "/statusz", groups=["system:monitoring"]).allowed is expected
+    assert analyzer.can_i("user:u", "get", "/metrics", groups=["system:monitoring"]).allowed
+
+
+@pytest.mark.parametrize(("version", "expected"), [("1.35", False), ("1.36", True)])
+def test_scheduler_creates_resourceclaims_from_1_36(version: str, expected: bool) -> None:
+    """DRAExtendedResource is on by default from 1.36 (beta): kube-scheduler creates and deletes
+    ResourceClaims (and, DRAResourceClaimGranularStatusAuthorization, updates resourceclaims/binding)."""
+    analyzer = Analyzer.from_records([], version)
+    assert analyzer.can_i("user:system:kube-scheduler", "create", "resourceclaims.resource.k8s.io", "dev").allowed is expected
+    assert ("user:system:kube-scheduler" in _who(version, "delete", "resourceclaims.resource.k8s.io", "dev")) is expected
+
+
+@pytest.mark.parametrize(("version", "expected"), [("1.35", False), ("1.36", True)])
+def test_mutating_admission_policies_are_served_from_1_36(version: str, expected: bool) -> None:
+    """admissionregistration.k8s.io/v1 MutatingAdmissionPolicy is GA (on by default) in 1.36."""
+    for name in ("mutatingadmissionpolicies", "mutatingadmissionpolicybindings"):
+        assert (f"{name}.admissionregistration.k8s.io" in api_resources(version)) is expected
 
 
 SAMPLE = """apiVersion: v1
@@ -230,6 +314,75 @@ def test_carry_removal_keeps_every_other_byte() -> None:
         vendor_yaml(SAMPLE, [Carry("f", "absent", "why")])
     with pytest.raises(VendorError, match=r"matched 0 rules, expected 1"):
         vendor_yaml(SAMPLE, [Carry("f", "keep", "why", rule=(("apps",), ("deployments",)))])
+
+
+SAME_RESOURCE = """apiVersion: v1
+items:
+- apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRole
+  metadata:
+    name: reporter
+  rules:
+  - apiGroups:
+    - ""
+    resources:
+    - configmaps
+    verbs:
+    - create
+  - apiGroups:
+    - ""
+    resourceNames:
+    - selinux-conflicts
+    resources:
+    - configmaps
+    verbs:
+    - patch
+  - apiGroups:
+    - ""
+    resources:
+    - pods
+    verbs:
+    - get
+kind: List
+metadata: {}
+"""
+
+
+def test_a_carry_tells_rules_of_one_resource_apart_by_resource_names() -> None:
+    """1.36's selinux-warning-controller carry is two rules on core configmaps: one unnamed, one for
+    the selinux-conflicts ConfigMap; each Carry matches exactly one of them."""
+    unnamed = Carry("f", "reporter", "why", rule=(("",), ("configmaps",)))
+    named = Carry("f", "reporter", "why", rule=(("",), ("configmaps",)), names=("selinux-conflicts",))
+    assert "patch" in vendor_yaml(SAME_RESOURCE, [unnamed]) and "create" not in vendor_yaml(SAME_RESOURCE, [unnamed])
+    assert "create" in vendor_yaml(SAME_RESOURCE, [named]) and "patch" not in vendor_yaml(SAME_RESOURCE, [named])
+    assert vendor_yaml(SAME_RESOURCE, [unnamed, named]).endswith(
+        '    name: reporter\n  rules:\n  - apiGroups:\n    - ""\n    resources:\n    - pods\n    verbs:\n    - get\n'
+        "kind: List\nmetadata: {}\n")
+    assert named.describe() == ("f reporter: rule apiGroups=[''] resources=['configmaps'] "
+                                "resourceNames=['selinux-conflicts'] removed (why)")  # fmt: skip
+    with pytest.raises(VendorError, match=r"matched 0 rules, expected 1"):
+        vendor_yaml(SAME_RESOURCE, [Carry("f", "reporter", "why", rule=(("",), ("configmaps",)), names=("other",))])
+
+
+@pytest.mark.parametrize(("version", "expected"), [("1.35", False), ("1.36", False)])
+def test_selinux_warning_controller_creates_no_configmap(version: str, expected: bool) -> None:
+    """Upstream's selinux-warning-controller only reads and emits events; OpenShift 5.0's SELinux
+    conflicts reporter (configmaps create, selinux-conflicts patch) is a carry, removed from 1.36."""
+    analyzer = Analyzer.from_records([], version)
+    sa = "serviceaccount:kube-system:selinux-warning-controller"
+    assert analyzer.can_i(sa, "create", "configmaps", "openshift-config").allowed is expected
+    assert analyzer.can_i(sa, "patch", "configmaps", "openshift-config", name="selinux-conflicts").allowed is expected
+    assert analyzer.can_i(sa, "list", "pods", "dev").allowed
+
+
+@pytest.mark.skipif(not MIRROR.is_dir(), reason=f"no openshift/microshift git dir at {MIRROR}")
+def test_the_1_36_tree_holds_the_selinux_reporter_carry() -> None:
+    raw = git_show(MIRROR, RECORDED["1.36"][0], TESTDATA + "controller-roles.yaml").decode()
+    assert "    - selinux-conflicts\n" in raw
+    assert "selinux-conflicts" not in git_show(MIRROR, RECORDED["1.35"][0], TESTDATA + "controller-roles.yaml").decode()
+    assert [c.describe() for c in CARRIES["1.36"][len(CARRIES["1.35"]):]] == [
+        f"controller-roles.yaml system:controller:selinux-warning-controller: rule apiGroups=[''] resources=['configmaps']{n} "
+        f"removed ({_SELINUX})" for n in ("", " resourceNames=['selinux-conflicts']")]  # fmt: skip
 
 
 @pytest.mark.skipif(not MIRROR.is_dir(), reason=f"no openshift/microshift git dir at {MIRROR}")

@@ -157,7 +157,7 @@ def test_an_eks_version_without_shipped_data_is_refused_by_the_offline_plan(
         plan_config(changed(dev_config, version="1.28"), stack="dev")
     assert str(err.value) == (
         "cluster.version: Kubernetes '1.28' has no built-in RBAC and discovery data shipped (supported: 1.20, 1.29, "
-        "1.30, 1.31, 1.32, 1.33, 1.34), so the offline plan cannot tell which objects a new cluster of that release already has")
+        "1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36), so the offline plan cannot tell which objects a new cluster of that release already has")
 
 
 # --------------------------------------------------------------------------- Pod Identity

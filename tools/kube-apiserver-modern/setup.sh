@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Build a real Kubernetes control plane of a modern release (kube-apiserver and
-# kube-controller-manager v1.34.9, or v1.33.13 / v1.30.14 / v1.29.14 with KUBE_MINOR) offline, from the
+# kube-controller-manager v1.34.9, or v1.36.3 / v1.35.6 / v1.33.13 / v1.30.14 / v1.29.14 with KUBE_MINOR) offline, from the
 # openshift/kubernetes tree that openshift/microshift vendors under deps/github.com/openshift/kubernetes/
-# (the same trees components/eks_access/kubedata/vendor.py takes the 1.31-1.34 built-in data from).
+# (the same trees components/eks_access/kubedata/vendor.py takes the 1.31-1.36 built-in data from).
 # The tree vendors every Go module, so it builds with -mod=vendor and no module proxy.
 #
 # It is an OPENSHIFT build: its bootstrap RBAC holds the carries that kubedata/vendor.py CARRIES
 # removes from our data (system:openshift:public-info-viewer, ...). tests/e2e knows them and
 # expects them on this server (tests/e2e/openshift.py); see tools/kube-apiserver-modern/README.md.
 #
-# Go: 1.29/1.30 need Go 1.21/1.22 (bookworm-backports' /usr/lib/go-1.22 does). 1.33/1.34's go.mod needs Go 1.24; Debian bookworm (even bookworm-backports) stops at 1.23, so
-# the script takes Debian trixie's golang-1.24-go/-src .debs with apt-get download through a
+# Go: 1.29/1.30 need Go 1.21/1.22 (bookworm-backports' /usr/lib/go-1.22 does). 1.33/1.34's go.mod needs Go 1.24,
+# 1.35's Go 1.25, 1.36's Go 1.26; Debian bookworm (even bookworm-backports) stops at 1.23, so
+# the script takes Debian trixie's (1.25, 1.26: trixie-backports') golang-1.N-go/-src .debs with apt-get download through a
 # PRIVATE apt state under $ROOT/apt (the machine's sources and installed packages are untouched)
 # and unpacks them into $ROOT/go with dpkg-deb -x. A go already on PATH or in /usr/lib/go-1.N that
 # is new enough is used instead.
@@ -23,7 +24,7 @@
 # the Go build cache, shared by the releases (-trimpath), in /var/tmp/kube-assets-modern-gocache
 # (KUBE_GOCACHE overrides). etcd is Debian's etcd-server (as in ../shared/tools/kube-apiserver/setup.sh).
 #
-# Usage: bash tools/kube-apiserver-modern/setup.sh        (KUBE_MINOR=1.33, 1.30 or 1.29 for those)
+# Usage: bash tools/kube-apiserver-modern/setup.sh        (KUBE_MINOR=1.36, 1.35, 1.33, 1.30 or 1.29 for those)
 # Its last line prints `export KUBEBUILDER_ASSETS_1_34=...` for `make e2e`.
 set -euo pipefail
 
@@ -34,11 +35,13 @@ MINOR="${KUBE_MINOR:-1.34}"
 # for those the MicroShift module itself (go.mod, go.sum, vendor/) is the tree and a two-line main
 # per command (written below) calls the vendored app.New...Command, as upstream's cmd/*/ main does.
 case "$MINOR" in
+  1.36) BRANCH=release-4.23; KTREE=deps/github.com/openshift/kubernetes ;;  # Makefile.kube_git.var: v1.36.3
+  1.35) BRANCH=release-4.22; KTREE=deps/github.com/openshift/kubernetes ;;  # v1.35.6
   1.34) BRANCH=release-4.21; KTREE=deps/github.com/openshift/kubernetes ;;  # Makefile.kube_git.var: v1.34.9
   1.33) BRANCH=release-4.20; KTREE=deps/github.com/openshift/kubernetes ;;  # v1.33.13
   1.30) BRANCH=release-4.17; KTREE=module ;;                                # v1.30.14
   1.29) BRANCH=release-4.16; KTREE=module ;;                                # v1.29.14
-  *) echo "KUBE_MINOR=$MINOR: only 1.34, 1.33, 1.30 and 1.29 are known" >&2; exit 2 ;;
+  *) echo "KUBE_MINOR=$MINOR: only 1.36, 1.35, 1.34, 1.33, 1.30 and 1.29 are known" >&2; exit 2 ;;
 esac
 ROOT="${KUBE_ASSETS_ROOT:-/var/tmp/kube-assets-$MINOR}"
 GITDIR="${MICROSHIFT_GITDIR:-/work/.mirror/openshift+microshift/repo}"
@@ -120,19 +123,25 @@ if [ -z "$GO" ]; then
   PKG="golang-1.$GOMOD_MINOR"
   A="$ROOT/apt"
   mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/debs"
+  # trixie-backports: 1.35's go.mod needs go 1.25 and 1.36's go 1.26, which Debian ships for trixie
+  # only there (golang-1.25-go 1.25.12-1~bpo13+1, golang-1.26-go 1.26.11-1~bpo13+1); a package found
+  # only in backports is apt's candidate, so `apt-get download` takes it without a pin.
   cat > "$A/trixie.sources" <<'EOF'
 Types: deb
 URIs: http://deb.debian.org/debian
-Suites: trixie trixie-updates
+Suites: trixie trixie-updates trixie-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
   APTO=(-o "Dir::Etc::SourceList=$A/trixie.sources" -o Dir::Etc::SourceParts=/nonexistent
         -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache")
-  log "apt-get download $PKG-go $PKG-src from Debian trixie (private apt state $A)"
-  apt-get "${APTO[@]}" update -q >"$A/update.log" 2>&1 || { cat "$A/update.log" >&2; exit 1; }
-  (cd "$A/debs" && apt-get "${APTO[@]}" download "$PKG-go" "$PKG-src" >"$A/download.log" 2>&1) \
-    || { cat "$A/download.log" >&2; exit 1; }
+  # Offline after the first run: .debs already downloaded are unpacked again without apt.
+  if ! ls "$A"/debs/"$PKG"-go_*.deb "$A"/debs/"$PKG"-src_*.deb >/dev/null 2>&1; then
+    log "apt-get download $PKG-go $PKG-src from Debian trixie/trixie-backports (private apt state $A)"
+    apt-get "${APTO[@]}" update -q >"$A/update.log" 2>&1 || { cat "$A/update.log" >&2; exit 1; }
+    (cd "$A/debs" && apt-get "${APTO[@]}" download "$PKG-go" "$PKG-src" >"$A/download.log" 2>&1) \
+      || { cat "$A/download.log" >&2; exit 1; }
+  fi
   for deb in "$A"/debs/"$PKG"-*.deb; do dpkg-deb -x "$deb" "$ROOT/go"; done
   GO="$ROOT/go/usr/lib/go-1.$GOMOD_MINOR/bin/go"
   [ -x "$GO" ] || die "$GO not found after unpacking $PKG"

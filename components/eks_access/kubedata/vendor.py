@@ -57,6 +57,8 @@ RELEASES: Mapping[str, tuple[str, str]] = {
     "1.32": ("release-4.19", "v1.32.13"),
     "1.33": ("release-4.20", "v1.33.13"),
     "1.34": ("release-4.21", "v1.34.9"),
+    "1.35": ("release-4.22", "v1.35.6"),
+    "1.36": ("release-4.23", "v1.36.3"),
 }
 #: The same for the releases taken from a render of the Go-vendored policy and a live server.
 RENDERED_RELEASES: Mapping[str, tuple[str, str]] = {
@@ -70,8 +72,9 @@ VENDORED_TREE = "vendor/k8s.io/kubernetes/"
 class Carry:
     """One OpenShift change to upstream's bootstrap policy, and how to take it out again.
 
-    ``rule`` set: drop that rule (matched on apiGroups + resources) from the item; with
-    ``resource`` also set, drop only that resource from the rule. Neither: drop the whole item.
+    ``rule`` set: drop that rule (matched on apiGroups + resources, and resourceNames = ``names``,
+    none by default) from the item; with ``resource`` also set, drop only that resource from the
+    rule. Neither: drop the whole item.
     """
 
     file: str
@@ -79,6 +82,7 @@ class Carry:
     why: str
     rule: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     resource: str | None = None
+    names: tuple[str, ...] = ()
 
     def describe(self) -> str:
         what = f"{self.file} {self.name}"
@@ -86,6 +90,8 @@ class Carry:
             return f"{what}: removed ({self.why})"
         groups, resources = self.rule
         spelled = f"apiGroups={list(groups)} resources={list(resources)}"
+        if self.names:
+            spelled += f" resourceNames={list(self.names)}"
         if self.resource is not None:
             return f"{what}: resource {self.resource!r} removed from rule {spelled} ({self.why})"
         return f"{what}: rule {spelled} removed ({self.why})"
@@ -100,6 +106,11 @@ _EDIT_ENDPOINTS = ("upstream removed endpoints write from system:aggregate-to-ed
                    "(kubernetes/kubernetes#103704, CVE-2021-25740); OpenShift keeps it until 4.21")  # fmt: skip
 _SCHEDULER_VA = ("OpenShift backport of kubernetes/kubernetes#127757 (kube-scheduler reads volumeattachments), "
                  "upstream from 1.32 only")  # fmt: skip
+
+_SELINUX = ("OpenShift's SELinux conflicts reporter (openshift/kubernetes pkg/controller/volume/selinuxwarning/"
+            "openshift_upgrade_controller.go, writes ConfigMap openshift-config/selinux-conflicts); upstream's "
+            "selinux-warning-controller creates no ConfigMap (kubernetes/kubernetes testdata/controller-roles.yaml at "
+            "008b3652959ca58af8be3fb5b6ecfe9ae7638282)")  # fmt: skip
 
 _COMMON = (
     Carry("cluster-roles.yaml", "system:openshift:public-info-viewer", _PUBLIC_INFO),
@@ -118,6 +129,14 @@ _EDIT = Carry("cluster-roles.yaml", "system:aggregate-to-edit", _EDIT_ENDPOINTS,
 _SCHEDULER = Carry("cluster-roles.yaml", "system:kube-scheduler", _SCHEDULER_VA,
                    rule=(("storage.k8s.io",), ("volumeattachments",)))  # fmt: skip
 
+#: New in 1.36 (MicroShift 5.0, release-4.23): two rules of system:controller:selinux-warning-controller.
+_SELINUX_REPORTER = (
+    Carry("controller-roles.yaml", "system:controller:selinux-warning-controller", _SELINUX,
+          rule=(("",), ("configmaps",))),
+    Carry("controller-roles.yaml", "system:controller:selinux-warning-controller", _SELINUX,
+          rule=(("",), ("configmaps",)), names=("selinux-conflicts",)),
+)  # fmt: skip
+
 #: Per minor version, every carry the branch's golden files hold (each must match exactly once).
 CARRIES: Mapping[str, tuple[Carry, ...]] = {
     "1.29": (*_COMMON, _EDIT, _SCHEDULER),
@@ -126,6 +145,8 @@ CARRIES: Mapping[str, tuple[Carry, ...]] = {
     "1.32": (*_COMMON, _EDIT),
     "1.33": (*_COMMON, _EDIT),
     "1.34": _COMMON,
+    "1.35": _COMMON,
+    "1.36": (*_COMMON, *_SELINUX_REPORTER),
 }
 
 
@@ -191,15 +212,21 @@ def _split_rules(item: str) -> tuple[list[str], list[list[str]], list[str]]:
     return lines[:start], rules, lines[end:]
 
 
-def _rule_matches(rule_text: list[str], groups: tuple[str, ...], resources: tuple[str, ...]) -> bool:
-    parsed = yaml.safe_load("".join(line[2:] for line in rule_text))[0]
-    return tuple(parsed.get("apiGroups") or ()) == groups and tuple(parsed.get("resources") or ()) == resources
+def _matches(rule: Mapping[str, Any], carry: Carry) -> bool:
+    """Is ``rule`` (a parsed PolicyRule) the one ``carry`` names?"""
+    assert carry.rule is not None
+    spelled = (tuple(rule.get("apiGroups") or ()), tuple(rule.get("resources") or ()))
+    return spelled == carry.rule and tuple(rule.get("resourceNames") or ()) == carry.names
+
+
+def _rule_matches(rule_text: list[str], carry: Carry) -> bool:
+    return _matches(yaml.safe_load("".join(line[2:] for line in rule_text))[0], carry)
 
 
 def _edit_rule(item: str, carry: Carry) -> str:
     assert carry.rule is not None
     head, rules, tail = _split_rules(item)
-    hits = [i for i, r in enumerate(rules) if _rule_matches(r, *carry.rule)]
+    hits = [i for i, r in enumerate(rules) if _rule_matches(r, carry)]
     if len(hits) != 1:
         raise VendorError(f"{carry.describe()}: matched {len(hits)} rules, expected 1")
     if carry.resource is None:
@@ -235,7 +262,7 @@ def remove_carries_parsed(doc: dict[str, Any], carries: Sequence[Carry]) -> dict
             del items[idx]
             continue
         rules = items[idx]["rules"]
-        (r,) = [r for r in rules if (tuple(r.get("apiGroups") or ()), tuple(r.get("resources") or ())) == carry.rule]
+        (r,) = [r for r in rules if _matches(r, carry)]
         if carry.resource is None:
             rules.remove(r)
         else:
@@ -253,7 +280,11 @@ def vendor_yaml(raw: str, carries: Sequence[Carry]) -> str:
 # --- discovery ------------------------------------------------------------------------------
 
 _GO_IMPORT = re.compile(r'^\s*(\w+)\s+"k8s\.io/(?:api|kubernetes/pkg/apis)/([a-z]+)/(v[0-9a-z]+)"', re.MULTILINE)
-_STABLE_LIST = re.compile(r"stableAPIGroupVersionsEnabledByDefault = \[\]schema\.GroupVersion\{(.*?)\}", re.DOTALL)
+#: 1.36 splits the list in two: ``genericStableAPIGroupVersionsEnabledByDefault`` (the groups of the
+#: generic control plane's GenericStorageProviders: core, rbac, events, ...) and the kube-apiserver-only
+#: ``stableAPIGroupVersionsEnabledByDefault``; both are enabled (instance.go DefaultAPIResourceConfigSource).
+_STABLE_LIST = re.compile(r"\b(?:genericStable|stable)APIGroupVersionsEnabledByDefault = \[\]schema\.GroupVersion\{(.*?)\}",
+                          re.DOTALL)
 _LEGACY_BETA = re.compile(r"legacyBetaEnabledByDefaultResources = \[\]schema\.GroupVersionResource\{(.*?)\n\t\}", re.DOTALL)
 #: Groups served by kube-apiserver's extension and aggregation servers, whose v1 is on by default
 #: (k8s.io/apiextensions-apiserver and k8s.io/kube-aggregator DefaultAPIResourceConfigSource).
@@ -265,10 +296,10 @@ def default_group_versions(instance_go: str) -> tuple[set[tuple[str, str]], set[
     resource) of ``legacyBetaEnabledByDefaultResources`` in ``pkg/controlplane/instance.go``; the
     package is the directory under k8s.io/api or k8s.io/kubernetes/pkg/apis (``core``, ``apps``...)."""
     aliases = {alias: (pkg, ver) for alias, pkg, ver in _GO_IMPORT.findall(instance_go)}
-    stable_m = _STABLE_LIST.search(instance_go)
-    if stable_m is None:
+    lists = _STABLE_LIST.findall(instance_go)
+    if not lists:
         raise VendorError("stableAPIGroupVersionsEnabledByDefault not found")
-    stable = {aliases[a] for a in re.findall(r"(\w+)\.SchemeGroupVersion", stable_m.group(1))}
+    stable = {aliases[a] for body in lists for a in re.findall(r"(\w+)\.SchemeGroupVersion", body)}
     legacy_m = _LEGACY_BETA.search(instance_go)
     legacy = set()
     if legacy_m is not None:
