@@ -123,21 +123,62 @@ def test_adoc_cells_and_tables() -> None:
     ]
 
 
-def test_eks_versions_are_the_user_guides_lists() -> None:
+def test_eks_versions_follow_the_calendar_day_by_day() -> None:
+    """Support starts on the EKS release day, extended support on the end-of-standard day (billing
+    starts at its beginning, UTC) and creation stops on the end-of-extended day."""
+    import datetime as dt
+
     from eks_access.awsdata import eks_versions
 
     v = eks_versions()
-    assert (v.standard, v.extended) == (("1.34", "1.33", "1.32"), ("1.31", "1.30", "1.29"))
-    assert v.all == ("1.34", "1.33", "1.32", "1.31", "1.30", "1.29")
-    assert v.source == "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html"
-    assert v.describe() == "standard support 1.34, 1.33, 1.32; extended support 1.31, 1.30, 1.29"
+    day = dt.date.fromisoformat
+    assert (v.as_of, v.source) == (day("2026-12-06"), "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html")
+    assert [r.version for r in v.releases] == ["1.36", "1.35", "1.34", "1.33", "1.32", "1.31", "1.30", "1.29", "1.28", "1.27"]
+    assert v.describe(day("2026-12-06")) == "standard support 1.36, 1.35; extended support 1.34, 1.33, 1.32"
+    assert v.describe(day("2025-12-01")) == "standard support 1.34, 1.33, 1.32; extended support 1.31, 1.30, 1.29"
+    row = v.release("1.34")
+    assert row is not None
+    assert [row.support(day(d)) for d in ("2025-10-01", "2025-10-02", "2026-12-01", "2026-12-02", "2027-12-01", "2027-12-02")] == [
+        None, "standard", "standard", "extended", "extended", None]  # fmt: skip
+    assert v.problem("1.36", day("2026-06-01")) == (
+        "EKS does not offer Kubernetes 1.36 before 2026-06-02; on 2026-06-01 EKS offers standard support 1.35, 1.34, 1.33; "
+        "extended support 1.32, 1.31, 1.30")
+    assert v.problem("1.32", day("2027-03-23")) == (
+        "EKS no longer creates clusters on Kubernetes 1.32: its extended support ended 2027-03-23 and EKS moves such control "
+        "planes to 1.33; on 2027-03-23 EKS offers standard support 1.36, 1.35; extended support 1.34, 1.33")
+    assert v.problem("1.32", day("2027-03-22")) is None
+
+
+def test_the_clock_reads_eks_access_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from eks_access import clock
+    from eks_access.errors import EksAccessError
+
+    monkeypatch.setenv("EKS_ACCESS_TODAY", "2027-03-23")
+    assert clock.today() == dt.date(2027, 3, 23)
+    for bad in ("2027-3-23", "20270323", "2027-02-30", "tomorrow", "2027-03-23\n"):
+        monkeypatch.setenv("EKS_ACCESS_TODAY", bad)
+        with pytest.raises(EksAccessError) as err:
+            clock.today()
+        assert str(err.value) == f"EKS_ACCESS_TODAY: {bad!r} is not a date as YYYY-MM-DD".replace("\n", "\\n")
+    monkeypatch.delenv("EKS_ACCESS_TODAY")
+    assert clock.today() == dt.datetime.now(dt.timezone.utc).date()
 
 
 def test_the_default_cluster_version_is_the_newest_shipped_standard_one() -> None:
+    from eks_access.awsdata import eks_versions
+    from eks_access.awsdata.eks_versions import version_key
+    from eks_access.kubedata import SUPPORTED_VERSIONS
     from eks_access.spec.model import ClusterSpec
     from eks_access.spec.versions import DEFAULT_CLUSTER_VERSION, cluster_version_problem
 
+    known = eks_versions()
+    shipped_standard = [v for v in known.offered(known.as_of, "standard") if v in SUPPORTED_VERSIONS]
+    shipped_offered = [v for v in known.offered(known.as_of) if v in SUPPORTED_VERSIONS]
+    expected = max(shipped_standard or shipped_offered, key=version_key)
+    assert expected == DEFAULT_CLUSTER_VERSION, "move DEFAULT_CLUSTER_VERSION (a release decision) and say so"
     assert DEFAULT_CLUSTER_VERSION == "1.34"
     assert (ClusterSpec("c").kubernetes_version, ClusterSpec("c", version="1.30").kubernetes_version) == ("1.34", "1.30")
-    assert [v for v in ("1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35") if cluster_version_problem(v) is None] == [
-        "1.29", "1.30", "1.31", "1.32", "1.33", "1.34"]  # fmt: skip
+    assert [v for v in ("1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37")
+            if cluster_version_problem(v) is None] == ["1.32", "1.33", "1.34", "1.35", "1.36"]  # on 2026-12-06 (conftest)
