@@ -13,7 +13,8 @@ from eks_access.awsdata import (
 from eks_access.awsdata.vendor import MANAGED_POLICY_NAMES, cell_values, table_rules
 
 ARN = "arn:aws:iam::aws:policy/"
-MAMIP = "https://github.com/z0ph/MAMIP commit de4971a44b36762f50d87c2baf65ebbec0e93b39"
+MOTO = ("moto 5.2.6 moto/iam/aws_managed_policies.py (IAM ListPolicies Scope=AWS + GetPolicyVersion of each "
+        "DefaultVersionId, by moto's scripts/update_managed_policies.py)")
 
 
 def test_every_named_policy_is_shipped() -> None:
@@ -25,17 +26,26 @@ def test_administrator_access_exact() -> None:
     p = managed_policy(ARN + "AdministratorAccess")
     assert p is not None
     assert (p.name, p.arn, p.version_id, p.create_date) == (
-        "AdministratorAccess", ARN + "AdministratorAccess", "v1", "2015-02-06T18:39:46Z")
+        "AdministratorAccess", ARN + "AdministratorAccess", "v1", "2015-02-06T18:39:46+00:00")
     assert p.document == {"Version": "2012-10-17", "Statement": [{"Action": "*", "Resource": "*", "Effect": "Allow"}]}
-    assert p.source == f"{MAMIP}: policies/AdministratorAccess"
-    assert p.retrieved == "2025-02-22T01:05:18+00:00"
+    assert p.source == f"{MOTO}: moto/iam/aws_managed_policies.py AdministratorAccess"
+    assert p.retrieved == "2026-10-31T13:37:06+00:00"
 
 
 def test_power_user_first_statement_is_a_not_action() -> None:
     p = managed_policy(ARN + "PowerUserAccess")
-    assert p is not None and p.version_id == "v6"
+    assert p is not None and p.version_id == "v12"
     assert p.document["Statement"][0] == {
         "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*", "Effect": "Allow"}
+    assert p.document["Statement"][1]["Action"][4:7] == ["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles"]
+
+
+def test_cni_policy_v6_scopes_create_tags_to_network_interfaces() -> None:
+    p = managed_policy(ARN + "AmazonEKS_CNI_Policy")
+    assert p is not None and p.version_id == "v6"
+    assert p.document["Statement"][1] == {
+        "Action": ["ec2:CreateTags"], "Effect": "Allow", "Resource": ["arn:aws:ec2:*:*:network-interface/*"],
+        "Sid": "AmazonEKSCNIPolicyENITag"}  # fmt: skip
 
 
 def test_s3_read_only_exact() -> None:
@@ -48,8 +58,9 @@ def test_s3_read_only_exact() -> None:
 
 @pytest.mark.parametrize(
     ("name", "version"),
-    [("AmazonEKSClusterPolicy", "v7"), ("AmazonEKSWorkerNodePolicy", "v3"), ("AmazonEKS_CNI_Policy", "v5"),
-     ("AmazonEC2ContainerRegistryReadOnly", "v3"), ("ReadOnlyAccess", "v128"), ("IAMFullAccess", "v2")],
+    [("AmazonEKSClusterPolicy", "v10"), ("AmazonEKSWorkerNodePolicy", "v3"), ("AmazonEKS_CNI_Policy", "v6"),
+     ("AmazonEC2ContainerRegistryReadOnly", "v3"), ("ReadOnlyAccess", "v191"), ("IAMFullAccess", "v2"),
+     ("CloudWatchReadOnlyAccess", "v25"), ("SecretsManagerReadWrite", "v6"), ("AWSLambda_FullAccess", "v7")],
 )
 def test_default_version_ids(name: str, version: str) -> None:
     p = managed_policy(ARN + name)
@@ -182,3 +193,21 @@ def test_the_default_cluster_version_is_the_newest_shipped_standard_one() -> Non
     assert (ClusterSpec("c").kubernetes_version, ClusterSpec("c", version="1.30").kubernetes_version) == ("1.34", "1.30")
     assert [v for v in ("1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37")
             if cluster_version_problem(v) is None] == ["1.32", "1.33", "1.34", "1.35", "1.36"]  # on 2026-12-06 (conftest)
+
+
+def test_managed_policies_are_the_installed_motos_when_it_is_the_vendored_version() -> None:
+    """The vendored documents are moto's copies of IAM's default versions, byte for byte; a newer
+    moto may carry newer versions (then re-vendor: ``vendor.py moto EKS_GUIDE_GIT_DIR``)."""
+    import json
+
+    import moto
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    if moto.__version__ != "5.2.6":
+        pytest.skip(f"moto {moto.__version__} installed; the data is moto 5.2.6's")
+    theirs = json.loads(aws_managed_policies_data)
+    for name in MANAGED_POLICY_NAMES:
+        p = managed_policy(ARN + name)
+        assert p is not None
+        assert (p.version_id, p.create_date, p.document) == (
+            theirs[name]["DefaultVersionId"], theirs[name]["UpdateDate"], theirs[name]["Document"])
