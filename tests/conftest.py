@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,12 @@ from eks_access.config.stackfile import read_config_file
 from eks_access.offline import ProgramResult, plan_config
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: The day every test judges EKS's version calendar on (eks_access.clock): the day the calendar was
+#: read, so which versions EKS offers does not change under the suite as the wall clock moves.
+#: Set before any fixture plans anything; subprocesses inherit it.
+TEST_TODAY = "2026-12-06"
+os.environ["EKS_ACCESS_TODAY"] = TEST_TODAY
 
 
 @pytest.fixture(scope="session")

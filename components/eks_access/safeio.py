@@ -72,6 +72,17 @@ def _open(path: Path, flags: int) -> int:
         raise FileReadError(f"cannot be opened ({os.strerror(err.errno or errno.EIO)})") from None
 
 
+def fsync_directory(path: Path) -> None:
+    """Make the entries of directory ``path`` (names created, renamed, removed) durable: fsync(2) on
+    the file is not enough for its name, "an explicit fsync() on a file descriptor for the directory
+    is also needed" (Linux fsync(2), NOTES)."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so a reader sees the old file or the new one, never a part."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -81,6 +92,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        fsync_directory(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

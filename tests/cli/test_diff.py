@@ -42,7 +42,7 @@ def test_example_names_the_three_changes(example: Path, capsys: pytest.CaptureFi
 def test_json_lists_gains_per_principal(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _code, out, _err = _run(capsys, "diff", "base", "head", "--format", "json", "--principal", "serviceaccount:default:my-sa")
     assert json.loads(out) == {
-        "base": "base", "head": "head", "widens": True,
+        "base": "base", "head": "head", "widens": True, "refusals": [],
         "principals": [{
             "principal": "serviceaccount:default:my-sa", "kind": "k8s-serviceaccount", "lost": [],
             "gained": [{"layer": "iam", "cause": "policy default/my-sa-inline", "via": "its pods get IAM role myeks-default-my-sa",
@@ -184,3 +184,44 @@ def test_base_ref_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap
     monkeypatch.chdir(tmp_path)
     code, out, err = _run(capsys, "diff", *argv)
     assert (code, out, err) == (2, "", f"eks-access: error: {message.format(repo=tmp_path)}\n")
+
+
+def _changed_plan(tmp_path: Path, name: str, **inputs: str) -> Path:
+    records = json.loads((EXAMPLE / "base" / "plan.json").read_text())
+    [cluster] = [r for r in records if r["type"] == "eks:index:Cluster"]
+    cluster["inputs"].update(inputs)
+    out = tmp_path / name
+    out.write_text(json.dumps(records))
+    return out
+
+
+@pytest.mark.parametrize(("base_inputs", "head_inputs", "refusal"), [
+    ({"version": "1.32"}, {}, "cluster 'myeks': version 1.32 -> 1.34: EKS updates a control plane one minor version at a time: "
+                              "apply 1.33 first (update-cluster.html)"),
+    ({}, {"version": "1.33"}, "cluster 'myeks': version 1.34 -> 1.33: EKS cannot lower a cluster's Kubernetes version "
+                              "(update-cluster.html)"),
+    ({}, {"authenticationMode": "API_AND_CONFIG_MAP"},
+     "cluster 'myeks': authenticationMode API -> API_AND_CONFIG_MAP: EKS changes the mode one way only, "
+     "CONFIG_MAP -> API_AND_CONFIG_MAP -> API (setting-up-access-entries.html)"),
+])  # fmt: skip
+def test_a_cluster_update_eks_refuses_fails_the_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str], base_inputs: dict[str, str],
+                                                     head_inputs: dict[str, str], refusal: str) -> None:
+    """Only the diff sees the step from the deployed cluster to the new one: EKS refuses to skip a
+    minor version, to go back one, or to step the authentication mode back."""
+    base = _changed_plan(tmp_path, "base.json", **base_inputs)
+    head = _changed_plan(tmp_path, "head.json", **head_inputs)
+    code, out, err = _run(capsys, "diff", str(base), str(head))
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == f"REFUSED by EKS: {refusal}"
+    code, out, _err = _run(capsys, "diff", str(base), str(head), "--format", "json")
+    assert (code, json.loads(out)["refusals"]) == (1, [refusal])
+    code, out, _err = _run(capsys, "diff", str(base), str(head), "--format", "markdown")
+    assert code == 1
+    assert f"- **refused by EKS** `{refusal}`" in out.splitlines()
+
+
+def test_one_minor_version_up_and_a_mode_step_forward_are_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = _changed_plan(tmp_path, "base.json", authenticationMode="API_AND_CONFIG_MAP", version="1.32")
+    head = _changed_plan(tmp_path, "head.json", version="1.33")
+    code, out, _err = _run(capsys, "diff", str(base), str(head), "--format", "json")
+    assert (code, json.loads(out)["refusals"]) == (0, [])

@@ -260,7 +260,7 @@ ISSUE_11_CASES = [
     Case("creator-admin", "EKS-CREATOR-ADMIN",
          creator_records(),
          [("myeks-creator-admin-policy", "advisory",
-           f"whoever runs `pulumi up` ({DEPLOYER}) is a hidden cluster admin")],
+           f"{DEPLOYER} is a hidden cluster admin")],
          [cluster()],
          DEPLOYER, pack=False),
 ]  # fmt: skip

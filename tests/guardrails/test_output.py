@@ -122,10 +122,10 @@ EXACT = {
         "becomes this role; trust principals of this account, or allow-list the account if the cross-account "
         "access is deliberate"),
     "creator-admin": (
-        "whoever runs `pulumi up` (arn:aws:iam::111122223333:user/deployer) is a hidden cluster admin: EKS creates "
-        "this AmazonEKSClusterAdminPolicy entry for the cluster creator (pulumi-eks sets "
-        "bootstrapClusterCreatorAdminPermissions); declare explicit break-glass admins in cluster.admins and delete "
-        "the creator's access entry after the first deploy"),
+        "arn:aws:iam::111122223333:user/deployer is a hidden cluster admin: EKS gives the cluster's creator this "
+        "AmazonEKSClusterAdminPolicy entry (with pulumi-eks, whoever runs `pulumi up`: "
+        "bootstrapClusterCreatorAdminPermissions); declare explicit break-glass admins (cluster.admins) and delete "
+        "the creator's access entry once the cluster is deployed"),
 }
 
 

@@ -73,3 +73,22 @@ def test_key_covers_the_package_sources() -> None:
     cache.package_fingerprint.cache_clear()
     assert cache.plan_key("dev", file) == key
     assert cache.plan_key("prod", file) != key
+
+
+def test_the_day_is_in_the_key(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A stack pinned to 1.32 deploys on 2027-03-22, the last day of its extended support; the
+    next day EKS refuses it, and so does the analyzer, instead of answering from yesterday's plan."""
+    stack = project / "Pulumi.dev.yaml"
+    stack.write_text(stack.read_text().replace("    name: myeks\n", '    name: myeks\n    version: "1.32"\n', 1))
+    monkeypatch.setenv("EKS_ACCESS_TODAY", "2027-03-22")
+    assert main(["who-can", "list", "nodes"]) == 0
+    assert len(entries(project)) == 1
+    capsys.readouterr()
+    monkeypatch.setenv("EKS_ACCESS_TODAY", "2027-03-23")
+    assert main(["who-can", "list", "nodes"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0] == (
+        "eks-access: error: Pulumi.dev.yaml: line 9: team-cluster:cluster.version: EKS no longer creates clusters on Kubernetes 1.32: its extended support "
+        "ended 2027-03-23 and EKS moves such control planes to 1.33; on 2027-03-23 EKS offers standard support 1.36, "
+        "1.35; extended support 1.34, 1.33")

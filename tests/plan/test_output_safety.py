@@ -348,3 +348,31 @@ def test_a_failed_swap_puts_a_real_directory_back(tmp_path: Path, monkeypatch: p
         write_plan(RECORDS, {}, out)
     monkeypatch.undo()
     assert tree(tmp_path) == before
+
+
+def test_every_file_and_directory_is_synced_before_the_swap_and_the_swap_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a crash or power loss DIR is a whole plan: the file bytes and the new directory's
+    names reach the disk before rename(2) makes them DIR, and DIR's parent after it."""
+    out = tmp_path / "dev"
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        events.append(f"fsync {'dir' if path.is_dir() else 'file'} {path.relative_to(tmp_path).as_posix()}")
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        events.append(f"replace -> {Path(dst).relative_to(tmp_path).as_posix()}")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    write_plan(RECORDS, {}, out)
+    monkeypatch.undo()
+    version = os.readlink(out)
+    swap = events.index("replace -> dev")
+    before = [e.replace(version, "V") for e in events[:swap]]
+    assert sorted(before[:3]) == ["fsync file V/manifests/02-role-web.reader.yaml", "fsync file V/outputs.json", "fsync file V/plan.json"]
+    assert before[3:] == [f"fsync file V/{MARKER}", "fsync dir V/manifests", "fsync dir V/iam", "fsync dir V"]
+    assert events[swap + 1:] == ["fsync dir ."]

@@ -111,16 +111,21 @@ def test_the_stack_pins_a_kubernetes_version(dev_run: Run, dev_config: Config) -
     the analyzer answers with."""
     assert "version" not in dev_config[f"{P}:cluster"]
     assert dev_run.one("myeks")["inputs"]["version"] == "1.34"
-    assert plan(changed(dev_config, version="1.31")).one("myeks")["inputs"]["version"] == "1.31"
+    assert plan(changed(dev_config, version="1.32")).one("myeks")["inputs"]["version"] == "1.32"
+
+
+OFFERED = "on 2026-12-06 EKS offers standard support 1.36, 1.35; extended support 1.34, 1.33, 1.32"
 
 
 @pytest.mark.parametrize(("version", "message"), [
-    ("1.28", "cluster.version: EKS does not create clusters on Kubernetes 1.28: standard support 1.34, 1.33, 1.32; "
-             "extended support 1.31, 1.30, 1.29 (EKS User Guide "
-             "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, as of late 2025, before EKS offered 1.35)"),
-    ("1.35", "cluster.version: EKS does not create clusters on Kubernetes 1.35: standard support 1.34, 1.33, 1.32; "
-             "extended support 1.31, 1.30, 1.29 (EKS User Guide "
-             "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, as of late 2025, before EKS offered 1.35)"),
+    ("1.28", "cluster.version: EKS no longer creates clusters on Kubernetes 1.28: its extended support ended 2025-11-26 and "
+             f"EKS moves such control planes to 1.32; {OFFERED}"),
+    ("1.31", "cluster.version: EKS no longer creates clusters on Kubernetes 1.31: its extended support ended 2026-11-26 and "
+             f"EKS moves such control planes to 1.32; {OFFERED}"),
+    ("1.37", "cluster.version: EKS does not create clusters on Kubernetes 1.37 (upstream since 2026-08-26; "
+             f"aws/containers-roadmap#2864 asking for it was open, with no EKS date); {OFFERED} (EKS calendar as read on "
+             "2026-12-06, https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html; a release EKS added "
+             "later needs a newer eks-access)"),
     ("v1.34", 'cluster.version: \'v1.34\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
     ("1.34.2", 'cluster.version: \'1.34.2\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
     ("1.34\n", 'cluster.version: \'1.34\\n\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
@@ -132,31 +137,52 @@ def test_a_version_eks_does_not_offer_is_refused(dev_config: Config, version: st
 
 
 def test_every_version_eks_offers_has_shipped_data(dev_config: Config) -> None:
-    """1.29 and 1.30 (EKS extended support) are shipped: the offline plan of such a cluster judges
-    with that release's built-ins instead of refusing."""
+    """Every release EKS offers on the test day plans with that release's built-ins (1.35 and 1.36
+    included: kubedata ships them); none is refused for want of data."""
+    import datetime as dt
+
     from eks_access.awsdata import eks_versions
     from eks_access.kubedata import SUPPORTED_VERSIONS
 
-    assert set(eks_versions().all) <= set(SUPPORTED_VERSIONS)
-    for version in ("1.29", "1.30"):
+    offered = eks_versions().offered(dt.date(2026, 12, 6))
+    assert offered == ("1.36", "1.35", "1.34", "1.33", "1.32")
+    assert [v for v in offered if v not in SUPPORTED_VERSIONS] == []
+    for version in ("1.32", "1.33", "1.35", "1.36"):
         assert plan(changed(dev_config, version=version)).one("myeks")["inputs"]["version"] == version
         plan_config(changed(dev_config, version=version), stack="dev")
 
 
+@pytest.mark.parametrize(("version", "expected"), [("1.34", False), ("1.35", True), ("1.36", True)])
+def test_a_stack_pinned_to_1_35_or_1_36_is_answered_with_that_releases_roles(
+        dev_config: Config, version: str, expected: bool) -> None:
+    """The analyzer over the plan of a stack pinned to 1.35/1.36 answers with that release's built-in
+    roles, naming no other release: view covers events.k8s.io events from 1.35 (kubernetes/kubernetes#133740)."""
+    from eks_access.analysis import Analyzer
+
+    analyzer = Analyzer.from_records(plan_config(changed(dev_config, version=version), stack="dev").resources)
+    answer = analyzer.can_i("user:alice", "list", "events.events.k8s.io", "dev-team", groups=["developers"])
+    assert (analyzer.version, answer.kubernetes_version, answer.allowed, answer.notes) == (version, version, expected, ())
+    assert analyzer.can_i("user:alice", "list", "events", "dev-team", groups=["developers"]).allowed
+
+
 def test_an_eks_version_without_shipped_data_is_refused_by_the_offline_plan(
         dev_config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Once the EKS list names a release kubedata does not ship (here 1.28, as if EKS offered it),
+    """Once EKS's calendar offers a release kubedata does not ship (here 1.37, as if EKS offered it),
     the offline plan refuses, naming the key, instead of judging with another release's built-ins."""
+    import datetime as dt
+
     from eks_access.awsdata import eks_versions
+    from eks_access.awsdata.eks_versions import EksRelease
     from eks_access.errors import EksAccessError
     from eks_access.spec import versions
 
     known = eks_versions()
-    monkeypatch.setattr(versions, "eks_versions", lambda: dataclasses.replace(known, extended=(*known.extended, "1.28")))
+    row = EksRelease("1.37", dt.date(2026, 10, 1), dt.date(2027, 12, 1), dt.date(2028, 12, 1), "test")
+    monkeypatch.setattr(versions, "eks_versions", lambda: dataclasses.replace(known, releases=(row, *known.releases)))
     with pytest.raises(EksAccessError) as err:
-        plan_config(changed(dev_config, version="1.28"), stack="dev")
+        plan_config(changed(dev_config, version="1.37"), stack="dev")
     assert str(err.value) == (
-        "cluster.version: Kubernetes '1.28' has no built-in RBAC and discovery data shipped (supported: 1.20, 1.29, "
+        "cluster.version: Kubernetes '1.37' has no built-in RBAC and discovery data shipped (supported: 1.20, 1.29, "
         "1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36), so the offline plan cannot tell which objects a new cluster of that release already has")
 
 

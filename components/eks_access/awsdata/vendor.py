@@ -1,9 +1,14 @@
 """Refresh ``data/`` from local git copies of the two sources (maintainers only; not imported).
 
-``python components/eks_access/awsdata/vendor.py MAMIP_GIT_DIR EKS_GUIDE_GIT_DIR`` (a plain script, so it
-runs before data/ exists) reads
-- z0ph/MAMIP (a tracker that stores ``aws iam get-policy-version`` output of every AWS-managed
-  policy under ``policies/<Name>``) at its HEAD, for the policies in ``MANAGED_POLICY_NAMES``;
+``python components/eks_access/awsdata/vendor.py MAMIP_GIT_DIR|moto EKS_GUIDE_GIT_DIR`` (a plain script, so
+it runs before data/ exists) reads
+- the AWS-managed policies in ``MANAGED_POLICY_NAMES``, from one of:
+  - z0ph/MAMIP (a tracker that stores ``aws iam get-policy-version`` output of every AWS-managed
+    policy under ``policies/<Name>``) at its HEAD;
+  - ``moto``: the installed moto's ``moto/iam/aws_managed_policies.py``, which moto's maintainers
+    write with ``scripts/update_managed_policies.py``: IAM ``ListPolicies(Scope=AWS)`` and, for
+    each, ``GetPolicyVersion`` of its ``DefaultVersionId`` (the document), keeping the policy's
+    ``CreateDate`` and ``UpdateDate`` (when the default version was set);
 - awsdocs/amazon-eks-user-guide at its HEAD, ``ACCESS_POLICY_PAGE``: the AsciiDoc source of
   https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html,
 and rewrites ``data/managed-policies.json`` and ``data/eks-access-policies.json``.
@@ -51,6 +56,26 @@ def managed_policies(repo: Path) -> dict[str, Any]:
         }  # fmt: skip
     return {"source": f"https://github.com/z0ph/MAMIP commit {head}", "retrieved": date,
             "policies": policies}  # fmt: skip
+
+
+def managed_policies_from_moto() -> dict[str, Any]:
+    import moto  # a test dependency; maintainers only
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    data = json.loads(aws_managed_policies_data)
+    newest = max(p["UpdateDate"] for p in data.values())
+    policies: dict[str, Any] = {}
+    for name in MANAGED_POLICY_NAMES:
+        p = data[name]
+        if p["Path"] != "/":
+            raise SystemExit(f"{name}: not at path /")
+        policies[f"arn:aws:iam::aws:policy/{name}"] = {
+            "name": name, "path": f"moto/iam/aws_managed_policies.py {name}", "versionId": p["DefaultVersionId"],
+            "createDate": p["UpdateDate"], "document": p["Document"],
+        }  # fmt: skip
+    return {"source": f"moto {moto.__version__} moto/iam/aws_managed_policies.py (IAM ListPolicies Scope=AWS + "
+                      "GetPolicyVersion of each DefaultVersionId, by moto's scripts/update_managed_policies.py)",
+            "retrieved": newest, "policies": policies}  # fmt: skip
 
 
 _SECTION = re.compile(r"^== (AmazonEKS\w+)\s*$", re.M)
@@ -101,7 +126,8 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    for name, doc in (("managed-policies.json", managed_policies(Path(argv[0]))),
+    managed = managed_policies_from_moto() if argv[0] == "moto" else managed_policies(Path(argv[0]))
+    for name, doc in (("managed-policies.json", managed),
                       ("eks-access-policies.json", access_policies(Path(argv[1])))):  # fmt: skip
         (DATA / name).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     return 0

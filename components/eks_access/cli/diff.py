@@ -1,8 +1,10 @@
 """``eks-access diff BASE HEAD``: who gains and who loses which permission between two plans.
 
-BASE and HEAD are plan directories (``eks-access plan --out DIR``) or plan.json files. Exit 0,
-or 1 with ``--fail-on widen`` when any principal gains access; bad input exits 2 with one line
-naming the side and the file.
+BASE and HEAD are plan directories (``eks-access plan --out DIR``) or plan.json files. Exit 0;
+1 when EKS would refuse to update BASE's cluster to HEAD's (a Kubernetes version more than one
+minor ahead or behind, an authentication mode step back: ``analysis/diff/update.py``), or with
+``--fail-on widen`` when any principal gains access; bad input exits 2 with one line naming the
+side and the file.
 """
 
 from __future__ import annotations
@@ -48,11 +50,11 @@ def run_diff(args: argparse.Namespace) -> tuple[int, str]:
         head = _analyzer("HEAD", head_label, head_records, args.kubernetes_version)
         diff = diff_analyzers(base, head, base_label, head_label)
     if wanted:
-        diff = AccessDiff(diff.base, diff.head, tuple(p for p in diff.principals if p.principal.display in wanted))
+        diff = AccessDiff(diff.base, diff.head, tuple(p for p in diff.principals if p.principal.display in wanted), diff.refusals)
     if args.namespace is not None:
         diff = restrict_namespace(diff, args.namespace)
     render = {"text": render_text, "json": render_json, "markdown": render_markdown}[args.format]
-    code = 1 if args.fail_on == "widen" and diff.widens else 0
+    code = 1 if diff.refusals or (args.fail_on == "widen" and diff.widens) else 0
     return code, render(diff)
 
 

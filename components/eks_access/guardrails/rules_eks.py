@@ -218,10 +218,10 @@ def _check_creator_admin(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
             continue
         yield from emit(rule.finding(
             ctx, policy.origin,
-            f"whoever runs `pulumi up` ({policy.principal_arn or 'the deployer'}) is a hidden cluster "
-            f"admin: EKS creates this {policy.policy_name} entry for the cluster creator "
-            "(pulumi-eks sets bootstrapClusterCreatorAdminPermissions); declare explicit break-glass "
-            "admins in cluster.admins and delete the creator's access entry after the first deploy",
+            f"{policy.principal_arn or 'the deployer'} is a hidden cluster admin: EKS gives the cluster's "
+            f"creator this {policy.policy_name} entry (with pulumi-eks, whoever runs `pulumi up`: "
+            "bootstrapClusterCreatorAdminPermissions); declare explicit break-glass admins (cluster.admins) "
+            "and delete the creator's access entry once the cluster is deployed",
             keys=[policy.principal_arn], subjects=[policy.principal_arn] if policy.principal_arn else [],
         ))  # fmt: skip
 

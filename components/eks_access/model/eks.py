@@ -21,6 +21,10 @@ PrincipalKind = Literal["role", "user", "account"]
 API = "API"
 API_AND_CONFIG_MAP = "API_AND_CONFIG_MAP"
 CONFIG_MAP = "CONFIG_MAP"
+#: The order EKS changes a cluster's authentication mode in, one way only (EKS User Guide, "Change
+#: authentication mode to use access entries",
+#: https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html).
+AUTHENTICATION_MODE_ORDER = (CONFIG_MAP, API_AND_CONFIG_MAP, API)
 AUTHENTICATION_MODES = (API, API_AND_CONFIG_MAP, CONFIG_MAP)
 
 #: The ``implicit`` reason of the access entry and admin policy EKS gives the IAM identity that

@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from eks_access import clock
 from eks_access.plan.reader import check_records
 from eks_access.safeio import FileReadError, atomic_write_bytes, read_regular_file
 
@@ -123,6 +124,9 @@ def plan_key(stack: str, config_file: Path) -> str:
     for name, value in sorted(os.environ.items()):
         if name.startswith(_ENV_PREFIXES):
             digest.update(f"env {name!r}={value!r}\n".encode())
+    # Whether cluster.version deploys depends on the day (EKS's release calendar): a plan from
+    # yesterday is not today's answer.
+    digest.update(f"today {clock.today().isoformat()}\n".encode())
     digest.update(package_fingerprint().encode())
     return digest.hexdigest()
 

@@ -8,7 +8,9 @@ The swap is atomic: DIR is a symlink to a sibling directory ``.DIR.plan-XXXXXXXX
 complete plan. A new plan is written into a new sibling, a new symlink is made beside DIR, and
 ``rename(2)`` puts it in DIR's place: at every instant DIR is the old plan or the new one, whole
 (rename replaces the old link atomically; POSIX rename(2)). Only then is the old sibling removed.
-A failing or interrupted run removes its own sibling and leaves DIR untouched; any ``OSError``
+Every file is fsync(2)ed, then the new sibling's directories, before the swap, and DIR's parent
+after it, so after a crash or power loss DIR is still a whole plan, old or new (never a plan
+whose files are empty). A failing or interrupted run removes its own sibling and leaves DIR untouched; any ``OSError``
 (a full or read-only disk, a name too long, a file over RLIMIT_FSIZE) is one :class:`OutputError`.
 
 Concurrent runs on one DIR wait for each other (:mod:`eks_access.plan.lock`). Holding that lock
@@ -47,6 +49,7 @@ from eks_access.plan.target import (
     own_name,
     parents_made,
 )
+from eks_access.safeio import fsync_directory
 
 __all__ = ["MARKER", "OutputError", "check_output_dir", "write_plan"]
 
@@ -86,6 +89,7 @@ def _swap_in(target: Path, files: Mapping[str, bytes]) -> Path | None:
         if real_dir:
             previous = adopted = _adopt(target)
         os.replace(link, target)  # the atomic step
+        fsync_directory(target.parent)  # the swap itself survives a crash
         _stage("swapped")
     except BaseException:
         with contextlib.suppress(OSError):
@@ -120,6 +124,8 @@ def _fill(staging: Path, files: Mapping[str, bytes]) -> None:
         _stage("filling")
     _write_new(staging / MARKER, marker_bytes(files))
     os.chmod(staging, 0o755)
+    for folder in (staging / "manifests", staging / "iam", staging):  # names durable before DIR points here
+        fsync_directory(folder)
     _stage("filled")
 
 
@@ -129,6 +135,7 @@ def _write_new(path: Path, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        os.fsync(fd)  # the bytes are on disk before the swap makes them the plan (a crash never shows an empty file)
     except OSError as err:
         err.filename = err.filename or str(path)  # write(2) errors name no file; ENOSPC, EFBIG should
         raise

@@ -41,6 +41,7 @@ from eks_access.analysis.diff.grants import (
     rule_key,
 )
 from eks_access.analysis.diff.iam import IamChange, iam_changes, linked_roles
+from eks_access.analysis.diff.update import update_refusals
 from eks_access.analysis.principals import Principal, parse_principal
 from eks_access.authz.identity import KubernetesIdentity
 from eks_access.authz.rbac.attributes import Attributes
@@ -106,6 +107,7 @@ class AccessDiff:
     base: str
     head: str
     principals: tuple[PrincipalDiff, ...]
+    refusals: tuple[str, ...] = ()  # cluster updates EKS refuses, HEAD over BASE (diff/update.py)
 
     @property
     def widens(self) -> bool:
@@ -143,7 +145,7 @@ def diff_analyzers(base: Analyzer, head: Analyzer, base_label: str = "BASE", hea
         found = diff_principal(sides[0], sides[1], known[key], computed)
         if found.kubernetes or found.iam:
             out.append(found)
-    return AccessDiff(base_label, head_label, tuple(out))
+    return AccessDiff(base_label, head_label, tuple(out), tuple(update_refusals(base.model, head.model)))
 
 
 def principals_of(analyzer: Analyzer) -> dict[str, Principal]:
@@ -302,7 +304,7 @@ def restrict_namespace(diff: AccessDiff, namespace: str) -> AccessDiff:
                 changes.append(KubernetesChange(c.direction, c.cause, c.via, perms))
         if changes:
             out.append(PrincipalDiff(pd.principal, pd.space, tuple(changes), ()))
-    return AccessDiff(diff.base, diff.head, tuple(out))
+    return AccessDiff(diff.base, diff.head, tuple(out), diff.refusals)
 
 
 __all__ = ["CLUSTER_SCOPE", "AccessDiff", "KubernetesChange", "Permission", "PrincipalDiff", "Space", "diff_analyzers"]

@@ -67,9 +67,10 @@ def _has(p: PrincipalDiff, direction: str) -> bool:
 def render_text(diff: AccessDiff) -> str:
     gain, lose = _counts(diff)
     head = f"Access diff {one_line(diff.base)} -> {one_line(diff.head)}: "
+    refused = [f"REFUSED by EKS: {one_line(r)}" for r in diff.refusals]
     if not diff.principals:
-        return head + "no principal gains or loses access"
-    out = [head + _summary(gain, lose)]
+        return "\n".join([*refused, head + "no principal gains or loses access"])
+    out = [*refused, head + _summary(gain, lose)]
     for (direction, cause), by_lines in grouped(diff).items():
         n = sum(len(lines) for lines in by_lines)
         out += ["", f"{SIGN[direction]} {one_line(cause)}: {n} change{_s(n)} ({'widening' if direction == 'gained' else 'narrowing'})"]
@@ -99,6 +100,7 @@ def diff_json(diff: AccessDiff) -> dict[str, Any]:
         "base": diff.base,
         "head": diff.head,
         "widens": diff.widens,
+        "refusals": list(diff.refusals),
         "principals": [_principal_json(p) for p in diff.principals],
     }
 
@@ -123,9 +125,10 @@ def _span(text: str) -> str:
 def render_markdown(diff: AccessDiff, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     gain, lose = _counts(diff)
     title = f"### eks-access diff: {_summary(gain, lose)}"
+    refused = [f"- **refused by EKS** {_span(r)}" for r in diff.refusals]
     if not diff.principals:
-        return "### eks-access diff: no principal gains or loses access\n"
-    body: list[str] = []
+        return "\n".join(["### eks-access diff: no principal gains or loses access", *refused]) + "\n"
+    body: list[str] = list(refused)
     for (direction, cause), by_lines in grouped(diff).items():
         sign = "**+ widening**" if direction == "gained" else "**- narrowing**"
         body.append(f"- {sign} {_span(cause)}")
