@@ -41,6 +41,7 @@ IDENTITIES: tuple[Identity, ...] = (
     user("ns-user"), user("cm-user"), user("url-user"), user("all-url-user"), user("ns-url-user"),
     user("agg-user"), user("power-user"), user("scaler-1", "scalers"), user("viewer-1", "viewers"),
     user("nobody"), user("root", "system:masters"),
+    user("monitor", "system:monitoring"),       # built-in system:monitoring binding (1.36: /flagz, /statusz)
     Identity("anonymous", "system:anonymous", ("system:unauthenticated",)),
 )  # fmt: skip
 
@@ -75,11 +76,13 @@ RESOURCES: tuple[tuple[str, str, str], ...] = (
     ("batch", "cronjobs", ""), ("coordination.k8s.io", "leases", ""),
     ("rbac.authorization.k8s.io", "clusterroles", ""), ("rbac.authorization.k8s.io", "rolebindings", ""),
     ("networking.k8s.io", "ingresses", ""), ("example.com", "widgets", ""),
+    ("events.k8s.io", "events", ""),  # view/edit cover it from 1.35 (kubernetes/kubernetes#133740)
 )  # fmt: skip
 VERBS = ("get", "list", "create", "update", "delete")
 NAMESPACES = ("", "default", "kube-system", "dev-team", "e2e-alpha", "e2e-beta")
 URLS = ("/healthz", "/healthz/etcd", "/logs", "/logs/kube", "/metrics", "/version", "/api",
-        "/apis/apps", "/livez", "/readyz", "/openapi/v2", "/.well-known/openid-configuration")  # fmt: skip
+        "/apis/apps", "/livez", "/readyz", "/openapi/v2", "/.well-known/openid-configuration",
+        "/flagz", "/statusz")  # fmt: skip
 
 
 def _special(who: Identity) -> list[Question]:
