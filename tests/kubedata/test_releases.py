@@ -3,6 +3,7 @@ left, and answers that differ from 1.20 where upstream changed the built-in role
 
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,7 @@ from eks_access.kubedata.vendor import (
     RELEASES,
     RENDERED_RELEASES,
     TESTDATA,
+    YAML_FILES,
     Carry,
     VendorError,
     default_group_versions,
@@ -87,6 +89,47 @@ def test_rendering_recorded(version: str) -> None:
         if name.endswith(".yaml"):
             removed = any(c.file == name for c in CARRIES[version])
             assert (digest != vendored[name]) is removed, name
+
+
+#: 1.35 and 1.36: ``REPOSITORY=https://github.com/openshift/microshift sh tools/kubedata/render.sh GITDIR
+#: release-4.22 GO OUT`` (release-4.23 likewise), which renders the branch's Go-vendored policy
+#: (``vendor/modules.txt`` replaces k8s.io/kubernetes by the deps/ tree) with the default gates.
+GOLDEN_RENDERED = {
+    "1.35": ("# k8s.io/kubernetes v1.35.6 => ./deps/github.com/openshift/kubernetes", "go1.25.12"),
+    "1.36": ("# k8s.io/kubernetes v1.36.3 => ./deps/github.com/openshift/kubernetes", "go1.26.11"),
+}
+
+
+def _golden_render(version: str) -> tuple[dict[str, Any], dict[str, bool]]:
+    folder = HERE / "microshift" / version
+    record = json.loads((folder / "render.json").read_text(encoding="utf-8"))
+    return record, json.loads((folder / "feature-gates.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("version", GOLDEN_RENDERED)
+def test_1_35_and_1_36_follow_the_default_feature_gates(version: str) -> None:
+    """The Go policy rendered with each release's DEFAULT gates gives the golden files vendor.py reads
+    (with the carries: the vendored files differ from the rendering exactly where one was removed);
+    cluster-roles-featuregates.yaml (AllAlpha and AllBeta on) is not that and is not used."""
+    record, gates = _golden_render(version)
+    branch, _, commit = RECORDED[version]
+    assert (record["repository"], record["tag"], record["commit"], record["modulesTxt"], record["go"], record["goModEdit"]) == (
+        "https://github.com/openshift/microshift", branch, commit, *GOLDEN_RENDERED[version], None)
+    vendored = index()[version]["files"]
+    for name in YAML_FILES:
+        assert (record["files"][name] != vendored[name]) is any(c.file == name for c in CARRIES[version]), name
+    on_in_1_36 = version == "1.36"
+    assert (gates["DRADeviceTaints"], gates["DRAExtendedResource"]) == (on_in_1_36, on_in_1_36)  # beta, on from 1.36
+    assert (gates["DynamicResourceAllocation"], gates["GenericWorkload"], gates["DRADeviceTaintRules"]) == (True, False, False)
+
+
+@pytest.mark.skipif(not MIRROR.is_dir(), reason=f"no openshift/microshift git dir at {MIRROR}")
+@pytest.mark.parametrize("version", GOLDEN_RENDERED)
+def test_the_trees_golden_files_are_the_rendering(version: str) -> None:
+    record, _ = _golden_render(version)
+    for name in YAML_FILES:
+        golden = git_show(MIRROR, record["commit"], TESTDATA + name)
+        assert hashlib.sha256(golden).hexdigest() == record["files"][name], name
 
 
 def _live(version: str) -> dict[str, Any]:

@@ -25,8 +25,11 @@ commit=$(git -C "$gitdir" rev-parse "$tag^{commit}")
 git -C "$gitdir" ls-tree -r "$commit" go.mod go.sum vendor > "$work/tree"
 awk '{print $3}' "$work/tree" | git -C "$gitdir" cat-file --batch-check='%(objectname) %(objecttype)' > "$work/types"
 absent=$(paste -d ' ' "$work/types" "$work/tree" | awk '$2 == "missing" {print $6}')
-# shellcheck disable=SC2046
-git -C "$gitdir" archive "$commit" go.mod go.sum vendor $(printf ':(exclude)%s ' $absent) | tar -x -C "$work"
+# (No exclude pathspec when nothing is absent: an empty ':(exclude)' matches nothing and git refuses it.)
+excludes=""
+for path in $absent; do excludes="$excludes :(exclude)$path"; done
+# shellcheck disable=SC2086
+git -C "$gitdir" archive "$commit" go.mod go.sum vendor $excludes | tar -x -C "$work"
 gover=$("$go" env GOVERSION | sed 's/^go//')
 # go.mod's and vendor/modules.txt's `go` lines of GO's minor but a later patch are lowered to GO's
 # release (the language is a minor's; the patch level only picks a toolchain, which may not be
