@@ -274,7 +274,7 @@ def snapshot_document(cluster: str, region: str | None, identity: dict[str, Any]
     arn = str(identity["Arn"])
     return {
         "format": FORMAT, "version": VERSION, "collectedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "account": str(identity["Account"]), "partition": arn.split(":")[1], "region": region, "cluster": cluster,
+        "account": str(identity["Account"]), "caller": arn, "partition": arn.split(":")[1], "region": region, "cluster": cluster,
         "iam": iam, "eks": eks, "kubernetes": k8s, "denied": denied.calls,
     }  # fmt: skip
 

@@ -41,13 +41,13 @@ def node_roles(analyzer: Analyzer) -> dict[str, str]:
     for m in analyzer.resolver.in_effect():
         if m.principal_arn is None or m.kind != "role":
             continue
-        wanted = _node_type(m)
+        wanted = node_type(m)
         if wanted is not None:
             out[m.principal_arn] = wanted
     return out
 
 
-def _node_type(m: IdentityMapping) -> str | None:
+def node_type(m: IdentityMapping) -> str | None:
     if m.mechanism == "access-entry":
         return m.entry_type if m.entry_type in NODE_ENTRY_TYPES else None
     if not (m.node_role or "system:nodes" in m.groups):
