@@ -100,8 +100,8 @@ def conflicts(analyzer: Analyzer) -> list[Conflict]:
     out: list[Conflict] = []
     for arn in resolver.entries:
         row = resolver.roles.get(arn.lower()) or resolver.users.get(arn.lower())
-        if row is None:
-            continue
+        if row is None or (row.kind == "role" and node_type(row) == resolver.entries[arn].entry_type):
+            continue  # a node row beside the node entry of its type: the same node identity (EKS's equivalence)
         entry_ident = resolver.resolve(arn)
         row_text = f"username {row.username}, groups [{', '.join(row.groups) or 'none'}]"
         entry_text = describe(entry_ident)

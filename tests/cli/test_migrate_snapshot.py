@@ -1,0 +1,211 @@
+"""``eks-access migrate --snapshot`` (issue 19): every aws-auth corpus migrated end to end through the CLI.
+
+Each corpus (tests/analysis/migrate/corpora.py) is run twice: as is, its whole output compared with
+tests/cli/migrate_corpora/NAME.txt and its point checked line by line here; then with
+``--allow-difference``, the written files checked: stage 1's requests exactly, every request accepted
+by botocore's validator against the EKS model, every aws-auth.yaml by kubernetes-validate, every
+script exactly the requests in order.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+from botocore.session import get_session
+from botocore.validate import ParamValidator
+
+from tests.analysis.migrate.corpora import GOLDEN, IAM, NODE_ARN, STORIES, corpora, run
+from tests.builders import CLUSTER
+
+CORPORA = corpora()
+ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+NODE_LINE = ("  equivalent: arn:aws:iam::111122223333:role/NodeRole: username system:node:{{EC2PrivateDNSName}}, groups "
+             "[system:bootstrappers, system:nodes] -> username system:node:{{EC2PrivateDNSName}}, groups [system:nodes]  "
+             "[node role: EKS's EC2_LINUX access entry is the node identity (username system:node:{{EC2PrivateDNSName}}, "
+             "group system:nodes; creating-access-entries)]")  # fmt: skip
+SYSTEM = "access entries cannot carry 'system:' groups (EKS user guide, creating-access-entries)"
+PATH = "a path-bearing role ARN never matched aws-auth (aws-iam-authenticator #268) and matches its access entry now"
+MODE = {"name": CLUSTER, "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"}}
+
+
+def _entry(arn: str, type_: str = "STANDARD", username: str | None = None, groups: list[str] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"clusterName": CLUSTER, "principalArn": arn, "type": type_}
+    if groups:
+        out["kubernetesGroups"] = groups
+    if username:
+        out["username"] = username
+    return out
+
+
+NODE_ENTRY = _entry(NODE_ARN, "EC2_LINUX")
+
+#: corpus -> (exit code, lines its output must hold verbatim, stage 1's request files)
+EXPECTED: dict[str, tuple[int, list[str], dict[str, dict[str, Any]]]] = {
+    "map-roles": (0, [NODE_LINE, f"  same: {IAM}:role/Dev: username dev, groups [devs] (aws-auth row -> access entry)"],
+                  {"02-create-access-entry-NodeRole.json": NODE_ENTRY, "03-create-access-entry-Dev.json": _entry(f"{IAM}:role/Dev", username="dev", groups=["devs"])}),
+    "map-users": (0, [f"  same: {IAM}:user/alice: username alice, groups [devs] (aws-auth row -> access entry)"],
+                  {"02-create-access-entry-NodeRole.json": NODE_ENTRY, "03-create-access-entry-alice.json": _entry(f"{IAM}:user/alice", username="alice", groups=["devs"])}),
+    "map-accounts": (1, ["  change: mapAccounts[0] (account 444455556666): no access-entry equivalent; nothing is created",
+                         "  difference: account 444455556666: mapAccounts row -> not mapped  [mapAccounts has no access-entry equivalent: "
+                         "map each principal of the account that needs access]"],
+                     {"02-create-access-entry-NodeRole.json": NODE_ENTRY}),
+    "windows-node": (0, [f"  equivalent: {IAM}:role/WinNodes: username system:node:{{{{EC2PrivateDNSName}}}}, groups [system:bootstrappers, "
+                         "system:nodes, eks:kube-proxy-windows] -> username system:node:{{EC2PrivateDNSName}}, groups [system:nodes]  [node role: "
+                         "EKS's EC2_WINDOWS access entry is the node identity (username system:node:{{EC2PrivateDNSName}}, group system:nodes; "
+                         "creating-access-entries)]"],
+                     {"02-create-access-entry-NodeRole.json": NODE_ENTRY, "03-create-access-entry-WinNodes.json": _entry(f"{IAM}:role/WinNodes", "EC2_WINDOWS")}),
+    "fargate": (0, [f"  equivalent: {IAM}:role/FargatePodExecution: username system:node:{{{{SessionName}}}}, groups [system:bootstrappers, "
+                    "system:nodes, system:node-proxier] -> username system:node:{{SessionName}}, groups [system:nodes]  [node role: EKS's "
+                    "FARGATE_LINUX access entry is the node identity (username system:node:{{SessionName}}, group system:nodes; creating-access-entries)]"],
+                {"02-create-access-entry-NodeRole.json": NODE_ENTRY,
+                 "03-create-access-entry-FargatePodExecution.json": _entry(f"{IAM}:role/FargatePodExecution", "FARGATE_LINUX")}),
+    "role-path": (1, [f"  difference: {IAM}:role/teams/Dev: not mapped -> username dev, groups [devs]  [{PATH}]",
+                      f"  difference: {IAM}:role/teams/Dev: gains 1 permission through ClusterRole view cluster-wide by ClusterRoleBinding devs-view  [{PATH}]"],
+                  {"02-create-access-entry-NodeRole.json": NODE_ENTRY,
+                   "03-create-access-entry-Dev.json": _entry(f"{IAM}:role/teams/Dev", username="dev", groups=["devs"])}),
+    "session-name": (0, [f"  same: {IAM}:role/Ops: username ops:{{{{SessionName}}}}, groups [ops] (aws-auth row -> access entry)  [username template "
+                         "{{SessionName}}: rendered by EKS now, as aws-iam-authenticator did (the model renders both alike)]"],
+                     {"02-create-access-entry-NodeRole.json": NODE_ENTRY,
+                      "03-create-access-entry-Ops.json": _entry(f"{IAM}:role/Ops", username="ops:{{SessionName}}", groups=["ops"])}),
+    "account-id": (0, [f"  same: {IAM}:role/Ops: username ops-111122223333, groups [ops] (aws-auth row -> access entry)"],
+                   {"02-create-access-entry-NodeRole.json": NODE_ENTRY,
+                    "03-create-access-entry-Ops.json": _entry(f"{IAM}:role/Ops", username="ops-{{AccountID}}", groups=["ops"])}),
+    "duplicates": (0, [f"  change: mapRoles[1], mapRoles[2], mapRoles[3] ({IAM}:role/Ops): one principal in 3 rows; the last row is in effect "
+                       "(aws-iam-authenticator) and becomes its entry",
+                       f"  same: {IAM}:role/Ops: username ops, groups [ops] (aws-auth row -> access entry)"],
+                   {"02-create-access-entry-NodeRole.json": NODE_ENTRY, "03-create-access-entry-Ops.json": _entry(f"{IAM}:role/Ops", username="ops", groups=["ops"])}),
+    "system-masters": (1, [f"  difference: {IAM}:role/Admin: username admin:{{{{SessionName}}}}, groups [system:masters] -> username "
+                           "admin:{{SessionName}}, groups [none], access policies [AmazonEKSClusterAdminPolicy]  "
+                           f"[system:masters -> AmazonEKSClusterAdminPolicy: {SYSTEM}]"],
+                       {"02-create-access-entry-NodeRole.json": NODE_ENTRY,
+                        "03-create-access-entry-Admin.json": _entry(f"{IAM}:role/Admin", username="admin:{{SessionName}}"),
+                        "04-associate-access-policy-Admin.json": {"clusterName": CLUSTER, "principalArn": f"{IAM}:role/Admin",
+                                                                  "policyArn": ADMIN_POLICY, "accessScope": {"type": "cluster"}}}),
+    "system-groups": (1, [f"  difference: {IAM}:role/Ops: username ops, groups [ops, system:monitoring] -> username ops, groups [ops]  [{SYSTEM}]",
+                          f"  difference: {IAM}:role/Ops: loses 1 permission through ClusterRole view cluster-wide by ClusterRoleBinding monitoring-view  [{SYSTEM}]"],
+                      {"02-create-access-entry-NodeRole.json": NODE_ENTRY, "03-create-access-entry-Ops.json": _entry(f"{IAM}:role/Ops", username="ops", groups=["ops"])}),
+    "reserved-username": (1, [f"  difference: {IAM}:role/Ops: username eks:ops, groups [ops] -> username arn:aws:sts::111122223333:assumed-role/Ops/"
+                              "{{SessionName}}, groups [ops]  [EKS refuses the row's username in an access entry ('eks:ops': EKS refuses access "
+                              "entry usernames starting with 'eks:'); EKS's default applies]"],
+                          {"02-create-access-entry-NodeRole.json": NODE_ENTRY, "03-create-access-entry-Ops.json": _entry(f"{IAM}:role/Ops", groups=["ops"])}),
+    "existing-entry-conflict": (0, [f"CONFLICT {IAM}:role/Ops: access entry username ops, groups [operators]; aws-auth row username ops, groups [ops] "
+                                    "(EKS uses the entry)",
+                                    f"  change: mapRoles[1] ({IAM}:role/Ops): the access entry of {IAM}:role/Ops exists; none is created "
+                                    "(EKS allows one per principal and uses it over the row)"],
+                                {"01-create-access-entry-NodeRole.json": NODE_ENTRY}),
+    "node-entry-exists": (0, [f"  change: mapRoles[0] ({NODE_ARN}): the access entry of {NODE_ARN} exists; none is created (EKS allows one per "
+                              "principal and uses it over the row)"],
+                          {"01-create-access-entry-Ops.json": _entry(f"{IAM}:role/Ops", username="ops", groups=["ops"])}),
+    "lost-access": (1, [f"  difference: {IAM}:user/admin: username admin, groups [system:masters] -> username admin, groups [none], access policies "
+                        f"[AmazonEKSClusterAdminPolicy]  [system:masters -> AmazonEKSClusterAdminPolicy: {SYSTEM}]"],
+                    {"02-create-access-entry-NodeRole.json": NODE_ENTRY, "03-create-access-entry-admin.json": _entry(f"{IAM}:user/admin", username="admin"),
+                     "04-associate-access-policy-admin.json": {"clusterName": CLUSTER, "principalArn": f"{IAM}:user/admin",
+                                                               "policyArn": ADMIN_POLICY, "accessScope": {"type": "cluster"}}}),
+    "lockout": (1, [f"  LOCKOUT {IAM}:user/ops: loses cluster-admin: ops is not mapped and no IAM role in the plan is mapped to Kubernetes",
+                    "Refused: 2 lockout(s); nothing written"], {}),
+    "aws-auth-replaced": (1, [f"  same: {IAM}:role/Dev: username dev, groups [devs] (access entry)"],
+                          {"02-create-access-entry-NodeRole.json": NODE_ENTRY,
+                           "03-create-access-entry-Admin.json": _entry(f"{IAM}:role/Admin", username="admin"),
+                           "04-associate-access-policy-Admin.json": {"clusterName": CLUSTER, "principalArn": f"{IAM}:role/Admin",
+                                                                     "policyArn": ADMIN_POLICY, "accessScope": {"type": "cluster"}},
+                           "05-create-access-entry-Dev.json": _entry(f"{IAM}:role/Dev", username="dev", groups=["devs"])}),
+}  # fmt: skip
+
+
+def test_every_corpus_has_a_story_and_an_expectation() -> None:
+    assert set(CORPORA) == set(STORIES) == set(EXPECTED)
+    assert sorted(p.stem for p in GOLDEN.glob("*.txt")) == sorted(CORPORA)
+
+
+@pytest.mark.parametrize("name", list(CORPORA))
+def test_corpus_output(name: str, tmp_path: Path) -> None:
+    code, out, err = run(name, CORPORA[name], tmp_path)
+    golden = (GOLDEN / f"{name}.txt").read_text()
+    assert golden.splitlines()[0] == f"# exit {EXPECTED[name][0]}: {STORIES[name]}"
+    assert (code, err, out) == (EXPECTED[name][0], "", golden.split("\n", 1)[1])
+    lines = out.splitlines()
+    for line in EXPECTED[name][1]:
+        assert line in lines
+    assert (tmp_path / "out").exists() == (code == 0)
+
+
+def _eks_validator() -> Any:
+    model = get_session().get_service_model("eks")
+    return lambda op, params: ParamValidator().validate(params, model.operation_model(op).input_shape)
+
+
+OPERATIONS = {"update-cluster-config": "UpdateClusterConfig", "create-access-entry": "CreateAccessEntry",
+              "associate-access-policy": "AssociateAccessPolicy"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [n for n in CORPORA if n != "lockout"])
+def test_corpus_files(name: str, tmp_path: Path) -> None:
+    doc = CORPORA[name]
+    code, out, _err = run(name, doc, tmp_path, "--allow-difference")
+    assert code == EXPECTED[name][0]
+    assert out.splitlines()[-1].endswith("wrote out/stage1, out/stage2, out/stage3")
+    root = tmp_path / "out"
+    stage1 = dict(EXPECTED[name][2])
+    if doc["eks"]["cluster"]["accessConfig"]["authenticationMode"] == "CONFIG_MAP":
+        stage1["01-update-cluster-config-cluster.json"] = MODE
+    assert {p.name: json.loads(p.read_text()) for p in (root / "stage1").glob("*.json")} == stage1
+    assert sorted(p.name for p in (root / "stage2").iterdir()) == ["apply.sh", "aws-auth.yaml"]
+    assert sorted(p.name for p in (root / "stage3").iterdir()) == ["01-update-cluster-config-cluster.json", "apply.sh"]
+    assert json.loads((root / "stage3" / "01-update-cluster-config-cluster.json").read_text()) == {
+        "name": CLUSTER, "accessConfig": {"authenticationMode": "API"}}  # fmt: skip
+    validate = _eks_validator()
+    for n in (1, 2, 3):
+        requests = sorted((root / f"stage{n}").glob("*.json"))
+        for p in requests:
+            assert not validate(OPERATIONS[p.stem[3:].rsplit("-", 1)[0]], json.loads(p.read_text())).has_errors()
+        script = (root / f"stage{n}" / "apply.sh").read_text().splitlines()
+        commands = [line for line in script if line.startswith(("aws ", "kubectl "))]
+        expected = []
+        for p in requests:
+            command = p.stem[3:].rsplit("-", 1)[0]
+            expected.append(f"aws eks {command} --region ap-northeast-2 --cli-input-json file://{p.name}")
+            if command == "update-cluster-config":
+                expected.append(f"aws eks wait cluster-active --region ap-northeast-2 --name {CLUSTER}")
+        if n < 3:
+            expected.append("kubectl apply --server-side --force-conflicts --field-manager=eks-access-migrate -f aws-auth.yaml")
+        assert commands == expected
+        assert script[-len(commands) - 2:-len(commands)] == ["set -eu", 'cd -- "$(dirname -- "$0")"']
+    _check_manifests(doc, root)
+
+
+def _check_manifests(doc: dict[str, Any], root: Path) -> None:
+    data = doc["kubernetes"]["awsAuth"]["data"]
+    meta = {"name": "aws-auth", "namespace": "kube-system"}
+    stage1 = yaml.safe_load((root / "stage1" / "aws-auth.yaml").read_text())
+    stage2 = yaml.safe_load((root / "stage2" / "aws-auth.yaml").read_text())
+    assert stage1 == {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": data}
+    emptied = {k: "[]\n" if k.startswith("map") else v for k, v in data.items()}
+    assert stage2 == {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": emptied}
+    for manifest in (stage1, stage2):
+        assert kubernetes_validate.validate(manifest, "1.33", strict=True) == "1.33"
+
+
+def test_the_whole_first_script(tmp_path: Path) -> None:
+    assert run("map-roles", CORPORA["map-roles"], tmp_path)[0] == 0
+    script = tmp_path / "out" / "stage1" / "apply.sh"
+    assert script.stat().st_mode & 0o777 == 0o755
+    assert script.read_text() == f"""#!/bin/sh
+# Stage 1 of the aws-auth -> access entries migration of cluster myeks (snapshot s.json): access entries beside aws-auth (API_AND_CONFIG_MAP).
+# Written by `eks-access migrate --snapshot`; run the stages in order, each after the one before succeeded.
+# kubectl must point at the cluster. Changes:
+#   UpdateClusterConfig: authenticationMode CONFIG_MAP -> API_AND_CONFIG_MAP
+#   CreateAccessEntry {NODE_ARN} (EC2_LINUX: EKS gives it the node identity) for mapRoles[0]
+#   CreateAccessEntry {IAM}:role/Dev (STANDARD, username dev, groups [devs]) for mapRoles[1]
+set -eu
+cd -- "$(dirname -- "$0")"
+aws eks update-cluster-config --region ap-northeast-2 --cli-input-json file://01-update-cluster-config-cluster.json
+aws eks wait cluster-active --region ap-northeast-2 --name myeks
+aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://02-create-access-entry-NodeRole.json
+aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://03-create-access-entry-Dev.json
+kubectl apply --server-side --force-conflicts --field-manager=eks-access-migrate -f aws-auth.yaml
+"""
