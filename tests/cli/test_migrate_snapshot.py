@@ -209,3 +209,78 @@ aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://02-c
 aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://03-create-access-entry-Dev.json
 kubectl apply --server-side --force-conflicts --field-manager=eks-access-migrate -f aws-auth.yaml
 """
+
+
+def _main(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], doc: dict[str, Any],
+          *argv: str) -> tuple[int, str, str]:  # fmt: skip
+    from eks_access.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.json").write_text(json.dumps(doc))
+    code = main(["migrate", "--snapshot", "s.json", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_bad_input_is_one_line_exit_2_and_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    doc = CORPORA["map-roles"]
+    doc["denied"] = [{"service": "eks", "operation": "DescribeAccessEntry", "target": f"{IAM}:role/Dev", "error": "AccessDeniedException"}]
+    assert _main(tmp_path, monkeypatch, capsys, doc, "--out", "out") == (2, "", (
+        f"eks-access: error: --snapshot: s.json: denied[0]: DescribeAccessEntry was denied ({IAM}:role/Dev): migrate needs every access "
+        "entry and the aws-auth ConfigMap; take the snapshot with a principal allowed them\n"))  # fmt: skip
+    doc = {**CORPORA["map-roles"], "caller": 7}
+    assert _main(tmp_path, monkeypatch, capsys, doc, "--out", "out") == (2, "", (
+        "eks-access: error: --snapshot: s.json: caller: expected a non-empty string (the ARN sts GetCallerIdentity returned)\n"))  # fmt: skip
+    assert _main(tmp_path, monkeypatch, capsys, CORPORA["map-roles"], "--config", "Pulumi.dev.yaml", "--out", "out") == (
+        2, "", "eks-access: error: --snapshot: give one source (--snapshot or --stack/--config), not several\n")  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_a_non_empty_out_is_refused_and_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "stage1").write_text("mine\n")
+    assert _main(tmp_path, monkeypatch, capsys, CORPORA["map-roles"], "--out", "out") == (
+        2, "", "eks-access: error: --out: out is not empty; name an absent or empty directory (nothing of yours is overwritten)\n")  # fmt: skip
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["stage1"]
+    assert (tmp_path / "out" / "stage1").read_text() == "mine\n"
+
+
+def test_json_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _main(tmp_path, monkeypatch, capsys, CORPORA["existing-entry-conflict"], "--out", "out", "--format", "json")
+    doc = json.loads(out)
+    assert (code, err) == (0, "")
+    assert doc["source"] == "snapshot s.json" and doc["out"] == "out"
+    assert doc["conflicts"] == [{"principal": f"{IAM}:role/Ops", "accessEntry": "username ops, groups [operators]",
+                                 "awsAuth": "username ops, groups [ops]"}]  # fmt: skip
+    assert [(s["number"], s["file"], s["title"]) for s in doc["stages"]] == [
+        (1, "stage1", "access entries beside aws-auth (API_AND_CONFIG_MAP)"), (2, "stage2", "aws-auth rows removed"),
+        (3, "stage3", "API: aws-auth no longer read")]  # fmt: skip
+    assert doc["verdict"] == "Proved: no principal's identity or permissions change; wrote out/stage1, out/stage2, out/stage3"
+
+
+def test_the_collector_records_its_caller() -> None:
+    from eks_access.snapshot.collect import Denied, snapshot_document
+
+    identity = {"Account": "111122223333", "Arn": "arn:aws:sts::111122223333:assumed-role/Admin/alice"}
+    doc = snapshot_document("myeks", "ap-northeast-2", identity, {}, {}, {}, Denied())
+    assert (doc["caller"], doc["partition"]) == ("arn:aws:sts::111122223333:assumed-role/Admin/alice", "aws")
+
+
+def test_a_session_caller_is_guarded_as_its_role_with_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """The caller's admin comes from a mapAccounts row and a binding on its username only: removing the
+    rows locks it out, and the lockout names the role (its path from the role list), not the session."""
+    from tests.analysis.migrate.snapshots import binding, role_detail, snapshot
+
+    admin = f"{IAM}:role/ops/Admin"
+    doc = snapshot(map_accounts=["111122223333"], roles=[role_detail("Admin", "/ops/")],
+                   bindings=[binding("admin", "cluster-admin", users=[f"{IAM}:role/Admin"])],  # mapAccounts: the path-less ARN
+                   caller="arn:aws:sts::111122223333:assumed-role/Admin/alice")  # fmt: skip
+    code, out, _err = _main(tmp_path, monkeypatch, capsys, doc, "--out", "out", "--allow-difference")
+    assert code == 1
+    assert [line for line in out.splitlines() if "LOCKOUT" in line] == [
+        f"  LOCKOUT {admin}: loses cluster-admin: role Admin is not mapped to any Kubernetes identity (authentication mode {mode})"
+        for mode in ("API_AND_CONFIG_MAP", "API")]  # fmt: skip
+    assert out.splitlines()[-1] == "Refused: 2 lockout(s); nothing written"
+    assert not (tmp_path / "out").exists()
