@@ -284,3 +284,24 @@ def test_a_session_caller_is_guarded_as_its_role_with_its_path(tmp_path: Path, m
         for mode in ("API_AND_CONFIG_MAP", "API")]  # fmt: skip
     assert out.splitlines()[-1] == "Refused: 2 lockout(s); nothing written"
     assert not (tmp_path / "out").exists()
+
+
+def test_the_example_is_current(tmp_path: Path) -> None:
+    """docs/examples/migrate/: the snapshot, the output and the written stages are today's (regenerate:
+    ``.venv/bin/python -m tests.analysis.migrate.example``)."""
+    from tests.analysis.migrate.example import (
+        EXAMPLE,
+        SNAPSHOT,
+        build_example,
+        config_map_records,
+        migrate,
+    )
+
+    doc = build_example(config_map_records())
+    assert json.loads(SNAPSHOT.read_text()) == json.loads(json.dumps(doc))
+    assert migrate(doc, tmp_path) == (0, (EXAMPLE / "snapshot.txt").read_text())
+
+    def tree(root: Path) -> dict[str, tuple[str, int]]:
+        return {str(p.relative_to(root)): (p.read_text(), p.stat().st_mode & 0o111) for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert tree(tmp_path / "out") == tree(EXAMPLE / "out")

@@ -87,7 +87,7 @@ def corpora() -> dict[str, dict[str, Any]]:
 GOLDEN = Path(__file__).resolve().parents[2] / "cli" / "migrate_corpora"
 
 
-def run(name: str, doc: dict[str, Any], workdir: Path, *extra: str) -> tuple[int, str, str]:
+def run(name: str, doc: dict[str, Any], workdir: Path, *extra: str, snapshot: str = "s.json") -> tuple[int, str, str]:
     """``eks-access migrate --snapshot s.json --out out`` in ``workdir`` (relative paths: the output names no tmp path)."""
     import contextlib
     import io
@@ -95,13 +95,13 @@ def run(name: str, doc: dict[str, Any], workdir: Path, *extra: str) -> tuple[int
 
     from eks_access.cli.main import main
 
-    (workdir / "s.json").write_text(json.dumps(doc, indent=1))
+    (workdir / snapshot).write_text(json.dumps(doc, indent=1))
     out, err = io.StringIO(), io.StringIO()
     here = Path.cwd()
     os.chdir(workdir)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["migrate", "--snapshot", "s.json", "--out", "out", *extra])
+            code = main(["migrate", "--snapshot", snapshot, "--out", "out", *extra])
     finally:
         os.chdir(here)
     return code, out.getvalue(), err.getvalue()
