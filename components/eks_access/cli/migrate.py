@@ -38,7 +38,7 @@ SNAPSHOT_SOURCE = "snapshot "
 def add_migrate_command(sub: Any, common: argparse.ArgumentParser, fmt: argparse.ArgumentParser) -> None:
     p = sub.add_parser("migrate", parents=[common, fmt],
                        help="aws-auth to access entries: staged stack configs, each proved with the analyzer")  # fmt: skip
-    p.add_argument("--out", required=True, help="directory for stage1.yaml, stage2.yaml, ...; must be absent or empty")
+    p.add_argument("--out", required=True, help="directory for stage1.yaml, stage2.yaml, ... (--snapshot: stage1/, stage2/, ...); must be absent or empty")
     p.add_argument("--allow-difference", action="store_true",
                    help="write the stages even when a principal's identity or permissions differ (each listed with its reason)")  # fmt: skip
 

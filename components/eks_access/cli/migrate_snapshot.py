@@ -33,6 +33,11 @@ from eks_access.errors import SpecError, UsageError, one_line
 from eks_access.model.eks import CLUSTER_CREATOR
 
 FIELD_MANAGER = "eks-access-migrate"
+#: EKS creates the node entry of a managed node group's role or a Fargate profile's pod execution role
+#: itself once the cluster reads access entries (EKS user guide, migrating-access-entries: check that
+#: those entries exist before removing their aws-auth rows), so the script creates a node entry only
+#: when DescribeAccessEntry finds none.
+NODE_ENTRY_TYPES = ("EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX")
 
 
 def run_snapshot_migrate(args: argparse.Namespace) -> tuple[int, str]:
@@ -202,7 +207,11 @@ def _script(stage: Any, names: Sequence[str], doc: Mapping[str, Any], source: st
     lines += [f"#   {one_line(c)}" for c in stage.changes]
     lines += ["set -eu", 'cd -- "$(dirname -- "$0")"']
     for name, request in zip(names, stage.requests, strict=True):
-        lines.append(shlex.join(["aws", "eks", request.command, *region, "--cli-input-json", f"file://{name}"]))
+        line = shlex.join(["aws", "eks", request.command, *region, "--cli-input-json", f"file://{name}"])
+        if request.params.get("type") in NODE_ENTRY_TYPES:  # EKS may have made it for a managed node group or Fargate profile
+            line = shlex.join(["aws", "eks", "describe-access-entry", *region, "--cluster-name", cluster, "--principal-arn",
+                               str(request.params["principalArn"])]) + " >/dev/null 2>&1 || " + line  # fmt: skip
+        lines.append(line)
         if request.command == "update-cluster-config":  # the mode changes asynchronously: wait for it
             lines.append(shlex.join(["aws", "eks", "wait", "cluster-active", *region, "--name", cluster]))
     if stage.aws_auth is not None:

@@ -13,6 +13,6 @@ aws eks update-cluster-config --region ap-northeast-2 --cli-input-json file://01
 aws eks wait cluster-active --region ap-northeast-2 --name myeks
 aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://02-create-access-entry-EKSMyExampleViewer.json
 aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://03-create-access-entry-EKSOperators.json
-aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://04-create-access-entry-myeks-node-role.json
-aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://05-create-access-entry-myeks-fargate-pods.json
+aws eks describe-access-entry --region ap-northeast-2 --cluster-name myeks --principal-arn arn:aws:iam::111122223333:role/myeks-node-role >/dev/null 2>&1 || aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://04-create-access-entry-myeks-node-role.json
+aws eks describe-access-entry --region ap-northeast-2 --cluster-name myeks --principal-arn arn:aws:iam::111122223333:role/myeks-fargate-pods >/dev/null 2>&1 || aws eks create-access-entry --region ap-northeast-2 --cli-input-json file://05-create-access-entry-myeks-fargate-pods.json
 kubectl apply --server-side --force-conflicts --field-manager=eks-access-migrate -f aws-auth.yaml
