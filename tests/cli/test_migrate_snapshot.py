@@ -324,3 +324,22 @@ def test_the_script_quotes_what_the_snapshot_says(tmp_path: Path) -> None:
                           "file://04-create-access-entry-Dev_rm_-rf__.json")  # fmt: skip
     assert not [line for line in script if line.startswith("rm ")]
     assert "#   CreateAccessEntry arn:aws:iam::111122223333:role/Dev\\nrm -rf ~ (STANDARD, username x, groups [none]) for mapRoles[2]" in script
+
+
+@pytest.mark.parametrize("caller", ["arn:aws:iam::111122223333:root", "arn:aws:sts::111122223333:federated-user/bob"])
+def test_a_caller_that_is_no_iam_user_or_role_is_not_guarded(tmp_path: Path, caller: str) -> None:
+    doc = {**corpora()["map-roles"], "caller": caller}
+    assert run("caller", doc, tmp_path) == (0, (GOLDEN / "map-roles.txt").read_text().split("\n", 1)[1], "")
+
+
+def test_a_stage_that_would_do_nothing_is_left_out(tmp_path: Path) -> None:
+    doc = corpora()["map-roles"]
+    doc["eks"]["cluster"]["accessConfig"]["authenticationMode"] = "API_AND_CONFIG_MAP"
+    doc["kubernetes"]["awsAuth"] = None
+    code, out, _err = run("no-aws-auth", doc, tmp_path)
+    assert (code, out.splitlines()[2:5], out.splitlines()[-1]) == (0, [
+        "Stage 1 (stage1): API: aws-auth no longer read", "  change: UpdateClusterConfig: authenticationMode API_AND_CONFIG_MAP -> API",
+        "  same: arn:aws:iam::111122223333:role/ClusterCreator: username arn:aws:sts::111122223333:assumed-role/ClusterCreator/"
+        "{{SessionName}}, groups [none], access policies [AmazonEKSClusterAdminPolicy] (access entry)"],
+        "Proved: no principal's identity or permissions change; wrote out/stage1")  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "out" / "stage1").iterdir()) == ["01-update-cluster-config-cluster.json", "apply.sh"]

@@ -106,7 +106,7 @@ def _prove(doc: Mapping[str, Any], stages: Sequence[Any]) -> tuple[list[Any], li
 def deployers(doc: Mapping[str, Any], before: Any) -> list[str]:
     """Who must keep cluster-admin: the cluster creator (EKS's implicit entry) and the snapshot's
     caller (``caller``, the ARN sts GetCallerIdentity returned: a session is its role, whose path
-    the role list gives) when the caller holds cluster-admin before the migration."""
+    the role list gives) when the caller is an IAM user or role holding cluster-admin before the migration."""
     out: list[str] = []
     for m in before.model.eks.mappings:
         if m.implicit == CLUSTER_CREATOR and m.mechanism == "access-entry" and m.principal_arn:
@@ -120,14 +120,14 @@ def deployers(doc: Mapping[str, Any], before: Any) -> list[str]:
 
 
 def _caller_principal(doc: Mapping[str, Any]) -> str | None:
-    from eks_access.model.arns import parse_session
+    from eks_access.model.arns import parse_identity, parse_session
 
     caller = doc.get("caller")
     if not isinstance(caller, str):
         return None
     session = parse_session(caller)
-    if session is None:
-        return caller
+    if session is None:  # an IAM user or role; the account's root user or a federated user has no mapping to keep
+        return caller if parse_identity(caller) is not None else None
     for role in doc["iam"]["RoleDetailList"]:
         if isinstance(role, Mapping) and role.get("RoleName") == session.role and isinstance(role.get("Arn"), str):
             return str(role["Arn"])
@@ -139,17 +139,23 @@ def refusal(stage: Any, previous: Mapping[str, Any]) -> str | None:
     the mode rule refuses, or an EKS contract the snapshot after the stage breaks and the one
     before did not."""
     from eks_access.analysis.migrate.requests import (
+        ASSOCIATE_ACCESS_POLICY,
         UPDATE_CLUSTER_CONFIG,
         mode_problem,
         shape_problem,
     )
 
     mode = str(((previous["eks"]["cluster"] or {}).get("accessConfig") or {}).get("authenticationMode"))
+    entries = {str(body["accessEntry"]["principalArn"]) for body in stage.document["eks"]["accessEntries"]}
     for name, request in zip(request_names(stage), stage.requests, strict=True):
         problem = shape_problem(request)
         if problem is None and request.operation == UPDATE_CLUSTER_CONFIG:
             wanted = str(request.params["accessConfig"]["authenticationMode"])
             problem, mode = mode_problem(mode, wanted), wanted
+        elif problem is None and request.operation == ASSOCIATE_ACCESS_POLICY and request.params["principalArn"] not in entries:
+            # the contract's own words (offline/contracts/eks.py); the snapshot has no place for an association without its entry
+            problem = (f"{request.params['principalArn']} has no access entry in cluster {request.params['clusterName']}; "
+                       "AssociateAccessPolicy fails with ResourceNotFoundException")  # fmt: skip
         if problem is not None:
             return f"{stage.file_name}/{name}: {request.operation}: {problem}"
     return _contract_problem(stage, previous)

@@ -54,6 +54,11 @@ def _refused(requests: Sequence[Request]) -> str | None:
         "accessScope": {"type": "cluster"}}, "X")],
      f"stage1: AmazonEKSViewPolicy association of {X} (aws:eks/accessPolicyAssociation:AccessPolicyAssociation): the access entry of "
      f"{X} ({X}) is of type EC2_LINUX; EKS associates access policies only with STANDARD entries"),
+    ([TO_BOTH, Request("AssociateAccessPolicy", {
+        "clusterName": "myeks", "principalArn": X, "policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+        "accessScope": {"type": "cluster"}}, "X")],
+     f"stage1/02-associate-access-policy-X.json: AssociateAccessPolicy: {X} has no access entry in cluster myeks; "
+     "AssociateAccessPolicy fails with ResourceNotFoundException"),
     ([Request("UpdateClusterConfig", {"name": "myeks", "accessConfig": {"authenticationMode": "CONFIG_MAP"}}, "cluster")],
      "stage1/01-update-cluster-config-cluster.json: UpdateClusterConfig: EKS does not change authentication mode CONFIG_MAP to "
      "CONFIG_MAP: the mode moves one way only, CONFIG_MAP -> API_AND_CONFIG_MAP -> API (EKS user guide, setting-up-access-entries)"),

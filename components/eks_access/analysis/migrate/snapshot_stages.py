@@ -13,6 +13,8 @@ EKS API requests (``requests.py``) and the aws-auth ConfigMap as it is after the
    the entries stand on their own while aws-auth is still read, the last point of return.
 3. ``UpdateClusterConfig`` to ``API``: aws-auth is no longer read.
 
+A stage with nothing to send that leaves aws-auth as it is is left out (the later ones renumbered).
+
 A row becomes an entry as eksctl's migrate-to-access-entry would make it
 (eksctl-io/eksctl pkg/actions/accessentry/migrator.go), except where that is wrong or refused:
 a node row (``system:nodes``) becomes a node entry of its type (``guard.node_type``: Fargate's
@@ -96,9 +98,16 @@ def snapshot_stages(doc: Mapping[str, Any]) -> list[SnapshotStage]:
         ("API: aws-auth no longer read", [_mode_request(cluster, API)],
          None, [f"{UPDATE_CLUSTER_CONFIG}: authenticationMode {API_AND_CONFIG_MAP} -> {API}"]),
     ):  # fmt: skip
+        if not reqs and _same_aws_auth(manifest, current):
+            continue  # nothing to send and aws-auth unchanged: no stage (e.g. entries exist for every row, no rows)
         current = applied(current, reqs, manifest)
         stages.append(SnapshotStage(len(stages) + 1, title, tuple(reqs), manifest, tuple(what), current))
     return stages
+
+
+def _same_aws_auth(manifest: Mapping[str, Any] | None, doc: Mapping[str, Any]) -> bool:
+    held = doc["kubernetes"]["awsAuth"]
+    return manifest is None or (held is not None and dict(held.get("data") or {}) == dict(manifest["data"]))
 
 
 def authentication_mode(doc: Mapping[str, Any]) -> str:
@@ -195,9 +204,7 @@ def _entry(m: IdentityMapping, cluster: str, where: str) -> tuple[list[Request],
 
 
 def _removed(rows: Sequence[IdentityMapping]) -> list[str]:
-    if not rows:
-        return ["aws-auth: no rows to remove"]
-    return [f"aws-auth {m.source} ({m.principal_arn}) removed" for m in rows]
+    return [f"aws-auth {m.source} ({m.principal_arn or 'no ARN'}) removed" for m in rows]
 
 
 def _mode_request(cluster: str, mode: str) -> Request:
