@@ -333,8 +333,9 @@ def test_a_caller_that_is_no_iam_user_or_role_is_not_guarded(tmp_path: Path, cal
 
 
 def test_a_stage_that_would_do_nothing_is_left_out(tmp_path: Path) -> None:
-    doc = corpora()["map-roles"]
-    doc["eks"]["cluster"]["accessConfig"]["authenticationMode"] = "API_AND_CONFIG_MAP"
+    from tests.analysis.migrate.snapshots import snapshot
+
+    doc = snapshot("API_AND_CONFIG_MAP")
     doc["kubernetes"]["awsAuth"] = None
     code, out, _err = run("no-aws-auth", doc, tmp_path)
     assert (code, out.splitlines()[2:5], out.splitlines()[-1]) == (0, [

@@ -1,8 +1,9 @@
 """docs/examples/migrate/live-config-map.json: the dev stack deployed in CONFIG_MAP mode, as a live
 snapshot reads it (tests/snapshot/deployed.py), with the aws-auth ConfigMap pulumi-eks wrote for it
 (the teams' roleMappings and the node group's instanceRoles row) and, added by hand the way live
-estates grow, a Fargate profile's pod execution role row. The caller is the deployer (the cluster
-creator). ``docs/examples/migrate/snapshot.txt`` and ``docs/examples/migrate/out/`` are a real run
+estates grow, a Fargate profile's pod execution role row. No access entry shows in CONFIG_MAP mode.
+The caller is the deployer (the cluster creator, whose admin EKS keeps outside aws-auth: not in the
+snapshot, so not guarded). ``docs/examples/migrate/snapshot.txt`` and ``docs/examples/migrate/out/`` are a real run
 of ``eks-access migrate --snapshot live-config-map.json --out out`` in that directory.
 
 Regenerate all three with ``.venv/bin/python -m tests.analysis.migrate.example``
@@ -48,6 +49,7 @@ def build_example(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
             for m in Analyzer.from_records(records).model.eks.mappings if m.mechanism == "aws-auth" and m.kind == "role"]  # fmt: skip
     doc["collectedAt"] = "2026-02-02T08:00:00+00:00"
     doc["caller"] = f"arn:aws:iam::{ACCOUNT}:user/offline-plan-deployer"
+    doc["eks"]["accessEntries"] = []  # none in CONFIG_MAP mode: the access entry API refuses (snapshot/collect.py)
     doc["kubernetes"]["awsAuth"] = {
         "apiVersion": "v1", "kind": "ConfigMap",
         "metadata": {"name": "aws-auth", "namespace": "kube-system", "uid": "5e0c0a52-6f0e-4c1e-9d43-2b7f1f0c2a11",

@@ -3,7 +3,9 @@
 The shape is the collector's (DescribeCluster, DescribeAccessEntry, ListAssociatedAccessPolicies,
 the aws-auth ConfigMap as the API server returns it); only what a migration reads is filled in.
 The cluster was created with ``bootstrapClusterCreatorAdminPermissions`` by ``CREATOR``, whose
-entry EKS made within the creation window (so the reader marks it ``eks-cluster-creator``).
+entry EKS made within the creation window (so the reader marks it ``eks-cluster-creator``). A
+``CONFIG_MAP`` cluster shows no access entry at all: EKS answers the access entry API with
+InvalidRequestException in that mode, and the collector does not ask (snapshot/collect.py).
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def snapshot(mode: str = "CONFIG_MAP", *, map_roles: Sequence[Mapping[str, Any]]
         "eks": {"cluster": {"name": CLUSTER, "arn": f"arn:aws:eks:ap-northeast-2:{ACCOUNT}:cluster/{CLUSTER}", "createdAt": CREATED,
                             "version": "1.34", "status": "ACTIVE",
                             "accessConfig": {"bootstrapClusterCreatorAdminPermissions": True, "authenticationMode": mode}},
-                "accessEntries": [creator, *entries], "podIdentityAssociations": [], "addons": []},
+                "accessEntries": [*([] if mode == "CONFIG_MAP" else [creator]), *entries], "podIdentityAssociations": [], "addons": []},
         "kubernetes": {"serverVersion": {"major": "1", "minor": "34", "gitVersion": "v1.34.0-eks"},
                        "namespaces": [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "kube-system"}}],
                        "clusterRoles": [VIEW, ADMIN], "clusterRoleBindings": list(bindings), "roles": [], "roleBindings": [],

@@ -9,11 +9,14 @@ What the model does not say, EKS refuses at the service; those rules are in the 
 (``offline/contracts/eks.py``: ``system:`` groups and reserved username prefixes, node entry
 types without groups or username, one entry per principal, associations only on STANDARD entries),
 which ``cli/migrate_snapshot.py`` runs on the records of the snapshot after the stage. The one
-rule about a *change* is here: the authentication mode moves one way only, toward access
-entries. EKS user guide, "Change authentication mode to use access entries"
-(https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html): once access
-entries are enabled they cannot be disabled, and the ConfigMap cannot be enabled again once it
-is off; so ``CONFIG_MAP`` -> ``API_AND_CONFIG_MAP`` | ``API`` and ``API_AND_CONFIG_MAP`` -> ``API``.
+rule about a *change* is here: the authentication mode moves one way only, one step at a time,
+``CONFIG_MAP`` -> ``API_AND_CONFIG_MAP`` -> ``API``. EKS user guide, "Change authentication mode to
+use access entries" (https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html):
+once access entries are enabled they cannot be disabled, and the ConfigMap cannot be enabled again
+once it is off; the EKS workshop ("Managing cluster access",
+https://eksworkshop.com/docs/security/cluster-access-management/managing): from CONFIG_MAP to
+API_AND_CONFIG_MAP and from API_AND_CONFIG_MAP to API, "not the other way around". eksctl's
+migrate-to-access-entry goes through API_AND_CONFIG_MAP too (pkg/actions/accessentry/migrator.go).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ COMMANDS = {
     ASSOCIATE_ACCESS_POLICY: "associate-access-policy",
 }
 #: mode -> the modes UpdateClusterConfig may move it to
-MODE_CHANGES = {CONFIG_MAP: (API_AND_CONFIG_MAP, API), API_AND_CONFIG_MAP: (API,), API: ()}
+MODE_CHANGES = {CONFIG_MAP: (API_AND_CONFIG_MAP,), API_AND_CONFIG_MAP: (API,), API: ()}
 
 
 @dataclass(frozen=True)
@@ -74,4 +77,4 @@ def mode_problem(current: str, wanted: str) -> str | None:
     if wanted in MODE_CHANGES.get(current, ()):
         return None
     return (f"EKS does not change authentication mode {current} to {wanted}: the mode moves one way only, "
-            f"{CONFIG_MAP} -> {API_AND_CONFIG_MAP} -> {API} (EKS user guide, setting-up-access-entries)")  # fmt: skip
+            f"one step at a time, {CONFIG_MAP} -> {API_AND_CONFIG_MAP} -> {API} (EKS user guide, setting-up-access-entries)")  # fmt: skip
