@@ -141,9 +141,9 @@ def refusal(stage: Any, previous: Mapping[str, Any]) -> str | None:
     from eks_access.analysis.migrate.requests import (
         ASSOCIATE_ACCESS_POLICY,
         UPDATE_CLUSTER_CONFIG,
-        mode_problem,
         shape_problem,
     )
+    from eks_access.model.eks import mode_change_problem
 
     mode = str(((previous["eks"]["cluster"] or {}).get("accessConfig") or {}).get("authenticationMode"))
     entries = {str(body["accessEntry"]["principalArn"]) for body in stage.document["eks"]["accessEntries"]}
@@ -151,7 +151,7 @@ def refusal(stage: Any, previous: Mapping[str, Any]) -> str | None:
         problem = shape_problem(request)
         if problem is None and request.operation == UPDATE_CLUSTER_CONFIG:
             wanted = str(request.params["accessConfig"]["authenticationMode"])
-            problem, mode = mode_problem(mode, wanted), wanted
+            problem, mode = mode_change_problem(mode, wanted), wanted
         elif problem is None and request.operation == ASSOCIATE_ACCESS_POLICY and request.params["principalArn"] not in entries:
             # the contract's own words (offline/contracts/eks.py); the snapshot has no place for an association without its entry
             problem = (f"{request.params['principalArn']} has no access entry in cluster {request.params['clusterName']}; "

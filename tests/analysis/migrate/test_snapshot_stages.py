@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from eks_access.analysis.migrate.requests import Request, mode_problem, shape_problem
+from eks_access.analysis.migrate.requests import Request, shape_problem
 from eks_access.analysis.migrate.snapshot_stages import SnapshotStage, applied, snapshot_stages
 from eks_access.cli.migrate_snapshot import refusal
 from eks_access.errors import SpecError
+from eks_access.model.eks import mode_change_problem
 from tests.analysis.migrate.corpora import corpora
 from tests.analysis.migrate.snapshots import snapshot
 
@@ -73,7 +74,7 @@ def test_what_eks_refuses_is_refused(requests: list[Request], message: str) -> N
     ("API_AND_CONFIG_MAP", "CONFIG_MAP", False), ("API", "API_AND_CONFIG_MAP", False), ("API", "CONFIG_MAP", False),
 ])  # fmt: skip
 def test_the_mode_moves_one_way(current: str, wanted: str, allowed: bool) -> None:
-    assert (mode_problem(current, wanted) is None) == allowed
+    assert (mode_change_problem(current, wanted) is None) == allowed
 
 
 def test_every_stage_of_every_corpus_is_accepted() -> None:

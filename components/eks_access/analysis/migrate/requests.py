@@ -9,14 +9,8 @@ What the model does not say, EKS refuses at the service; those rules are in the 
 (``offline/contracts/eks.py``: ``system:`` groups and reserved username prefixes, node entry
 types without groups or username, one entry per principal, associations only on STANDARD entries),
 which ``cli/migrate_snapshot.py`` runs on the records of the snapshot after the stage. The one
-rule about a *change* is here: the authentication mode moves one way only, one step at a time,
-``CONFIG_MAP`` -> ``API_AND_CONFIG_MAP`` -> ``API``. EKS user guide, "Change authentication mode to
-use access entries" (https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html):
-once access entries are enabled they cannot be disabled, and the ConfigMap cannot be enabled again
-once it is off; the EKS workshop ("Managing cluster access",
-https://eksworkshop.com/docs/security/cluster-access-management/managing): from CONFIG_MAP to
-API_AND_CONFIG_MAP and from API_AND_CONFIG_MAP to API, "not the other way around". eksctl's
-migrate-to-access-entry goes through API_AND_CONFIG_MAP too (pkg/actions/accessentry/migrator.go).
+rule about a *change*, that the authentication mode moves one way only, one step at a time, is
+``model.eks.mode_change_problem`` (shared with ``analysis/diff/update.py``).
 """
 
 from __future__ import annotations
@@ -25,8 +19,6 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from eks_access.model.eks import API, API_AND_CONFIG_MAP, CONFIG_MAP
 
 UPDATE_CLUSTER_CONFIG = "UpdateClusterConfig"
 CREATE_ACCESS_ENTRY = "CreateAccessEntry"
@@ -37,8 +29,6 @@ COMMANDS = {
     CREATE_ACCESS_ENTRY: "create-access-entry",
     ASSOCIATE_ACCESS_POLICY: "associate-access-policy",
 }
-#: mode -> the modes UpdateClusterConfig may move it to
-MODE_CHANGES = {CONFIG_MAP: (API_AND_CONFIG_MAP,), API_AND_CONFIG_MAP: (API,), API: ()}
 
 
 @dataclass(frozen=True)
@@ -70,11 +60,3 @@ def shape_problem(request: Request) -> str | None:
     if not report.has_errors():
         return None
     return "; ".join(line.strip() for line in report.generate_report().splitlines() if line.strip())
-
-
-def mode_problem(current: str, wanted: str) -> str | None:
-    """EKS's one-way rule for ``accessConfig.authenticationMode``."""
-    if wanted in MODE_CHANGES.get(current, ()):
-        return None
-    return (f"EKS does not change authentication mode {current} to {wanted}: the mode moves one way only, "
-            f"one step at a time, {CONFIG_MAP} -> {API_AND_CONFIG_MAP} -> {API} (EKS user guide, setting-up-access-entries)")  # fmt: skip
