@@ -55,9 +55,9 @@ EXPECTED: dict[str, tuple[int, list[str], dict[str, dict[str, Any]]]] = {
                          "map each principal of the account that needs access]"],
                      {"02-create-access-entry-NodeRole.json": NODE_ENTRY}),
     "windows-node": (0, [f"  equivalent: {IAM}:role/WinNodes: username system:node:{{{{EC2PrivateDNSName}}}}, groups [system:bootstrappers, "
-                         "system:nodes, eks:kube-proxy-windows] -> username system:node:{{EC2PrivateDNSName}}, groups [system:nodes]  [node role: "
-                         "EKS's EC2_WINDOWS access entry is the node identity (username system:node:{{EC2PrivateDNSName}}, group system:nodes; "
-                         "creating-access-entries)]"],
+                         "system:nodes, eks:kube-proxy-windows] -> username system:node:{{EC2PrivateDNSName}}, groups [system:nodes, "
+                         "eks:kube-proxy-windows]  [node role: EKS's EC2_WINDOWS access entry is the node identity (username "
+                         "system:node:{{EC2PrivateDNSName}}, groups system:nodes, eks:kube-proxy-windows; creating-access-entries)]"],
                      {"02-create-access-entry-NodeRole.json": NODE_ENTRY, "03-create-access-entry-WinNodes.json": _entry(f"{IAM}:role/WinNodes", "EC2_WINDOWS")}),
     "fargate": (0, [f"  equivalent: {IAM}:role/FargatePodExecution: username system:node:{{{{SessionName}}}}, groups [system:bootstrappers, "
                     "system:nodes, system:node-proxier] -> username system:node:{{SessionName}}, groups [system:nodes]  [node role: EKS's "

@@ -135,7 +135,7 @@ def test_a_node_row_beside_the_node_entry_of_its_type_is_no_conflict() -> None:
     same = Analyzer.from_records([cluster(mode="API_AND_CONFIG_MAP"), aws_auth(map_roles=[row]), access_entry("n", NODE, entry_type="EC2_LINUX")])
     assert conflicts(same) == []
     windows = Analyzer.from_records([cluster(mode="API_AND_CONFIG_MAP"), aws_auth(map_roles=[row]), access_entry("n", NODE, entry_type="EC2_WINDOWS")])
-    assert conflicts(windows) == [Conflict(NODE, f"username {NODE_USER}, groups [system:nodes]",
+    assert conflicts(windows) == [Conflict(NODE, f"username {NODE_USER}, groups [system:nodes, eks:kube-proxy-windows]",
                                            f"username {NODE_USER}, groups [system:bootstrappers, system:nodes]")]  # fmt: skip
 
 

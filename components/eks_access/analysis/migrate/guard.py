@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from eks_access.analysis.analyzer import Analyzer
 from eks_access.analysis.migrate.proof import describe
 from eks_access.authz.identity import KubernetesIdentity
-from eks_access.model.eks import API, IdentityMapping
+from eks_access.model.eks import API, KUBE_PROXY_WINDOWS, IdentityMapping
 
-WINDOWS_GROUP = "eks:kube-proxy-windows"
+WINDOWS_GROUP = KUBE_PROXY_WINDOWS
 FARGATE_USERNAME = "system:node:{{SessionName}}"
 NODE_ENTRY_TYPES = ("EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX")
 

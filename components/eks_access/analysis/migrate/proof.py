@@ -146,7 +146,8 @@ def _equivalence(old: KubernetesIdentity | NotMapped, new: KubernetesIdentity | 
     if (_node(old) and _node(new) and isinstance(old, KubernetesIdentity) and isinstance(new, KubernetesIdentity)
             and old.username == new.username and NODE_GROUP in new.mapped_groups):
         return (f"node role: EKS's {_entry_type(new.mapping)} access entry is the node identity "
-                f"(username {new.username}, group system:nodes; creating-access-entries)")
+                f"(username {new.username}, group{'s' if len(new.mapped_groups) > 1 else ''} "
+                f"{', '.join(new.mapped_groups)}; creating-access-entries)")
     return None
 
 
