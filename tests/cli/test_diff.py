@@ -201,8 +201,11 @@ def _changed_plan(tmp_path: Path, name: str, **inputs: str) -> Path:
     ({}, {"version": "1.33"}, "cluster 'myeks': version 1.34 -> 1.33: EKS cannot lower a cluster's Kubernetes version "
                               "(update-cluster.html)"),
     ({}, {"authenticationMode": "API_AND_CONFIG_MAP"},
-     "cluster 'myeks': authenticationMode API -> API_AND_CONFIG_MAP: EKS changes the mode one way only, "
-     "CONFIG_MAP -> API_AND_CONFIG_MAP -> API (setting-up-access-entries.html)"),
+     "cluster 'myeks': EKS does not change authentication mode API to API_AND_CONFIG_MAP: the mode moves one way only, "
+     "one step at a time, CONFIG_MAP -> API_AND_CONFIG_MAP -> API (EKS user guide, setting-up-access-entries)"),
+    ({"authenticationMode": "CONFIG_MAP"}, {},
+     "cluster 'myeks': EKS does not change authentication mode CONFIG_MAP to API: the mode moves one way only, "
+     "one step at a time, CONFIG_MAP -> API_AND_CONFIG_MAP -> API (EKS user guide, setting-up-access-entries)"),
 ])  # fmt: skip
 def test_a_cluster_update_eks_refuses_fails_the_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str], base_inputs: dict[str, str],
                                                      head_inputs: dict[str, str], refusal: str) -> None:

@@ -84,9 +84,11 @@ def test_a_snapshot_is_strict_json(tmp_path: Path, text: str, why: str, capsys: 
     assert capsys.readouterr().err == f"eks-access: error: --snapshot: {bad}: is not a snapshot: {why}\n"
 
 
-def test_migrate_does_not_read_a_snapshot(tmp_path: Path, snapshot_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_migrate_reads_a_snapshot_and_an_api_mode_one_has_nothing_to_migrate(tmp_path: Path, snapshot_file: Path,
+                                                                             capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     assert main(["migrate", "--snapshot", str(snapshot_file), "--out", str(tmp_path / "m")]) == 2
-    assert capsys.readouterr().err == "eks-access: error: --snapshot: `migrate` does not read a snapshot\n"
+    assert capsys.readouterr().err == (f"eks-access: error: --snapshot: {snapshot_file}: eks.cluster.accessConfig.authenticationMode: "
+                                       "is API already: aws-auth is not read, there is nothing to migrate\n")  # fmt: skip
     assert not (tmp_path / "m").exists()
 
 

@@ -48,8 +48,9 @@ def eks_section(dev_plan_resources: list[dict[str, Any]]) -> dict[str, Any]:
 def _stub(stubber: Stubber, section: dict[str, Any], refuse: str | None = None) -> None:
     stubber.add_response("describe_cluster", {"cluster": _wire(section["cluster"])}, {"name": CLUSTER})
     arns = [e["accessEntry"]["principalArn"] for e in section["accessEntries"]]
-    stubber.add_response("list_access_entries", {"accessEntries": arns[:2], "nextToken": "page-2"}, {"clusterName": CLUSTER})
-    stubber.add_response("list_access_entries", {"accessEntries": arns[2:]}, {"clusterName": CLUSTER, "nextToken": "page-2"})
+    if section["cluster"]["accessConfig"]["authenticationMode"] != "CONFIG_MAP":  # no access entry API in CONFIG_MAP mode
+        stubber.add_response("list_access_entries", {"accessEntries": arns[:2], "nextToken": "page-2"}, {"clusterName": CLUSTER})
+        stubber.add_response("list_access_entries", {"accessEntries": arns[2:]}, {"clusterName": CLUSTER, "nextToken": "page-2"})
     for entry in section["accessEntries"]:
         arn = entry["accessEntry"]["principalArn"]
         params = {"clusterName": CLUSTER, "principalArn": arn}
@@ -124,6 +125,21 @@ def test_every_call_validated_and_the_section_is_the_deployed_one(eks_section: d
                                       "describe_pod_identity_association", "list_addons", "describe_addon",
                                       "list_capabilities", "describe_capability")}  # fmt: skip
     assert stubbed == {call for _action, call in CALLS if call.startswith("eks.")}  # CALLS lists what the collector calls
+
+
+def test_a_config_map_cluster_has_no_access_entries_to_ask_for(eks_section: dict[str, Any]) -> None:
+    """EKS answers the access entry API with InvalidRequestException in CONFIG_MAP mode; the collector
+    does not call it (a call would fail the Stubber: none is queued) and records no entry."""
+    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    section = copy.deepcopy(eks_section)
+    section["cluster"]["accessConfig"]["authenticationMode"] = "CONFIG_MAP"
+    section["accessEntries"] = []
+    denied = Denied()
+    with Stubber(client) as stubber:
+        _stub(stubber, section)
+        got = collect_eks(client, CLUSTER, denied)
+        stubber.assert_no_pending_responses()
+    assert (denied.calls, got["accessEntries"]) == ([], [])
 
 
 def test_a_refused_association_list_is_recorded_and_the_rest_collected(eks_section: dict[str, Any]) -> None:

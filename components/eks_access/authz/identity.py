@@ -34,6 +34,7 @@ from eks_access.model.eks import (
     API,
     CLUSTER_CREATOR,
     CONFIG_MAP,
+    NODE_ENTRY_IDENTITY,
     AccessPolicyAssociation,
     IdentityMapping,
 )
@@ -42,13 +43,7 @@ AUTHENTICATED = "system:authenticated"
 MASTERS = "system:masters"
 SESSION = "{{SessionName}}"
 _INSTANCE_ID = re.compile(r"i-[0-9a-f]{8,17}")
-_NODE_TYPES = {
-    "EC2_LINUX": ("system:node:{{EC2PrivateDNSName}}", ("system:nodes",)),
-    "EC2_WINDOWS": ("system:node:{{EC2PrivateDNSName}}", ("system:nodes",)),
-    "EC2": ("system:node:{{EC2PrivateDNSName}}", ("system:nodes",)),
-    "FARGATE_LINUX": ("system:node:{{SessionName}}", ("system:nodes",)),
-    "HYBRID_LINUX": ("system:node:{{SessionName}}", ("system:nodes",)),
-}
+_NODE_TYPES = NODE_ENTRY_IDENTITY
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,7 @@ def _check_arguments(args: argparse.Namespace) -> None:
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     _check_arguments(args)
-    if getattr(args, "snapshot", None) is not None and command != "drift":
+    if getattr(args, "snapshot", None) is not None and command not in ("drift", "migrate"):
         from eks_access.cli.snapshot import run_with_snapshot
 
         return _emit(*run_with_snapshot(args))

@@ -1,7 +1,7 @@
 """``eks-access migrate``: aws-auth to access entries, as stack configs applied in order, each proved.
 
 Reads a stack config (``--stack NAME`` / ``--config FILE``) whose cluster runs ``CONFIG_MAP`` or
-``API_AND_CONFIG_MAP`` (a live cluster's snapshot is not an input yet: snapshots do not exist),
+``API_AND_CONFIG_MAP`` (a live cluster's snapshot, ``--snapshot FILE``, is ``cli/migrate_snapshot.py``),
 computes the stages (``analysis/migrate/stages.py``), plans the current config and every stage
 offline through the strict offline engine, and proves each stage against the one before
 (``analysis/migrate/proof.py``) and the lockout guard (``analysis/migrate/guard.py``).
@@ -31,11 +31,14 @@ import yaml
 from eks_access.errors import EksAccessError, SpecError, UsageError, one_line
 from eks_access.model.eks import CLUSTER_CREATOR
 
+#: how the report names a snapshot source (``snapshot FILE``), a stack config being its file name
+SNAPSHOT_SOURCE = "snapshot "
+
 
 def add_migrate_command(sub: Any, common: argparse.ArgumentParser, fmt: argparse.ArgumentParser) -> None:
     p = sub.add_parser("migrate", parents=[common, fmt],
                        help="aws-auth to access entries: staged stack configs, each proved with the analyzer")  # fmt: skip
-    p.add_argument("--out", required=True, help="directory for stage1.yaml, stage2.yaml, ...; must be absent or empty")
+    p.add_argument("--out", required=True, help="directory for stage1.yaml, stage2.yaml, ... (--snapshot: stage1/, stage2/, ...); must be absent or empty")
     p.add_argument("--allow-difference", action="store_true",
                    help="write the stages even when a principal's identity or permissions differ (each listed with its reason)")  # fmt: skip
 
@@ -57,6 +60,10 @@ def run_migrate(args: argparse.Namespace) -> tuple[int, str]:
 
     if getattr(args, "plan_file", None):
         raise UsageError("--plan: `migrate` reads a stack config (--stack/--config), not a plan")
+    if getattr(args, "snapshot", None) is not None:
+        from eks_access.cli.migrate_snapshot import run_snapshot_migrate
+
+        return run_snapshot_migrate(args)
     out = _checked_out(args.out)
     file = _config_file(args)
     stack = read_stack_file(file, _stack_name(args))
@@ -67,6 +74,15 @@ def run_migrate(args: argparse.Namespace) -> tuple[int, str]:
     except SpecError as err:
         raise stack.error(f"{stack.project}:{err.path}", err.detail) from None
     results, conflicts, blocked = _prove(stack, spec, stages)
+    files = [(s.file_name, _stage_yaml(s, str(file))) for s in stages]
+    return finish(args, str(file), out, (results, conflicts, blocked), files)
+
+
+def finish(args: argparse.Namespace, source: str, out: Path, proved: tuple[list[StageResult], list[Any], str],
+           files: Sequence[tuple[str, str]]) -> tuple[int, str]:  # fmt: skip
+    """Write ``files`` into ``out`` (all or none) when every stage is proved (or differences are
+    allowed) and nothing is blocked or locked out; the exit code and the report."""
+    results, conflicts, blocked = proved
     differences = sum(1 for r in results for line in r.lines if line.kind == "difference")
     lockouts = sum(len(r.lockouts) for r in results)
     written = not blocked and lockouts == 0 and (differences == 0 or args.allow_difference)
@@ -74,10 +90,10 @@ def run_migrate(args: argparse.Namespace) -> tuple[int, str]:
         from eks_access.cli.main import _cleanup_on_signals
 
         with _cleanup_on_signals():  # Ctrl-C while writing unwinds, and _write removes its sibling
-            _write(out, [(s.file_name, _stage_yaml(s, str(file))) for s in stages])
+            _write(out, files)
     code = 0 if differences == 0 and lockouts == 0 and not blocked else 1
     render = _json if args.format == "json" else _text
-    return code, render(str(file), str(out), results, conflicts, blocked, written)
+    return code, render(source, str(out), results, conflicts, blocked, written)
 
 
 def _checked_out(text: str) -> Path:
@@ -166,8 +182,12 @@ def _write(out: Path, files: Sequence[tuple[str, str]]) -> None:
     parent = out.parent
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.migrate-", dir=parent))
     try:
-        for name, text in files:
-            (tmp / name).write_text(text, encoding="utf-8")
+        for name, text in files:  # a name may hold a directory (stage1/apply.sh); a script is made executable
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if name.endswith(".sh"):
+                path.chmod(0o755)
         os.replace(tmp, out)  # rename(2) replaces an empty directory, never a non-empty one
     except BaseException:
         with contextlib.suppress(OSError):
@@ -176,7 +196,8 @@ def _write(out: Path, files: Sequence[tuple[str, str]]) -> None:
 
 
 def _text(source: str, out: str, results: Sequence[StageResult], conflicts: Sequence[Any], blocked: str, written: bool) -> str:
-    lines = [f"Migration of {source} from aws-auth to access entries: each stage planned offline and proved against the one before"]
+    how = "checked as EKS checks it" if source.startswith(SNAPSHOT_SOURCE) else "planned offline"
+    lines = [f"Migration of {source} from aws-auth to access entries: each stage {how} and proved against the one before"]
     for c in conflicts:
         lines.append(f"CONFLICT {c.principal}: access entry {c.entry}; aws-auth row {c.row} (EKS uses the entry)")
     for r in results:

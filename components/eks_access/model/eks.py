@@ -21,10 +21,40 @@ PrincipalKind = Literal["role", "user", "account"]
 API = "API"
 API_AND_CONFIG_MAP = "API_AND_CONFIG_MAP"
 CONFIG_MAP = "CONFIG_MAP"
-#: The order EKS changes a cluster's authentication mode in, one way only (EKS User Guide, "Change
-#: authentication mode to use access entries",
-#: https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html).
+#: The order EKS changes a cluster's authentication mode in: one way only, one step at a time (EKS
+#: User Guide, "Change authentication mode to use access entries",
+#: https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html: access entries
+#: once enabled cannot be disabled, the ConfigMap once off cannot be enabled again; the EKS workshop,
+#: "Managing cluster access": CONFIG_MAP to API_AND_CONFIG_MAP, then to API, "not the other way
+#: around"; eksctl's migrate-to-access-entry steps through API_AND_CONFIG_MAP too).
 AUTHENTICATION_MODE_ORDER = (CONFIG_MAP, API_AND_CONFIG_MAP, API)
+
+
+#: The Kubernetes identity EKS gives a node access entry (CreateAccessEntry ``type``: "Amazon EKS
+#: grants the necessary permissions to the node for you"; such entries take no ``kubernetesGroups``).
+#: EC2 nodes are ``system:node:{{EC2PrivateDNSName}}``, Fargate and hybrid nodes
+#: ``system:node:{{SessionName}}`` (EKS user guide, creating-access-entries), all in
+#: ``system:nodes``. EC2_WINDOWS also carries ``eks:kube-proxy-windows``, the group aws-auth gives
+#: Windows nodes for kube-proxy (EKS user guide, windows-support: "required for Windows DNS
+#: resolution to work"): an EC2_LINUX entry for Windows nodes breaks their networking
+#: (terraform-aws-modules/terraform-aws-eks#2994, #3291), an EC2_WINDOWS entry does not.
+KUBE_PROXY_WINDOWS = "eks:kube-proxy-windows"
+NODE_ENTRY_IDENTITY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "EC2_LINUX": ("system:node:{{EC2PrivateDNSName}}", ("system:nodes",)),
+    "EC2_WINDOWS": ("system:node:{{EC2PrivateDNSName}}", ("system:nodes", KUBE_PROXY_WINDOWS)),
+    "EC2": ("system:node:{{EC2PrivateDNSName}}", ("system:nodes",)),
+    "FARGATE_LINUX": ("system:node:{{SessionName}}", ("system:nodes",)),
+    "HYBRID_LINUX": ("system:node:{{SessionName}}", ("system:nodes",)),
+}
+
+
+def mode_change_problem(current: str, wanted: str) -> str | None:
+    """Why UpdateClusterConfig refuses ``accessConfig.authenticationMode`` ``current`` -> ``wanted``, or None."""
+    order = AUTHENTICATION_MODE_ORDER
+    if current in order and wanted in order and order.index(wanted) == order.index(current) + 1:
+        return None
+    return (f"EKS does not change authentication mode {current} to {wanted}: the mode moves one way only, "
+            f"one step at a time, {' -> '.join(order)} (EKS user guide, setting-up-access-entries)")  # fmt: skip
 AUTHENTICATION_MODES = (API, API_AND_CONFIG_MAP, CONFIG_MAP)
 
 #: The ``implicit`` reason of the access entry and admin policy EKS gives the IAM identity that

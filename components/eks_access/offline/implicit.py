@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from eks_access.model.eks import CLUSTER_ADMIN_POLICY as CLUSTER_ADMIN_POLICY
-from eks_access.model.eks import CLUSTER_CREATOR, MANAGED_NODE_GROUP
+from eks_access.model.eks import CLUSTER_CREATOR, MANAGED_NODE_GROUP, NODE_ENTRY_IDENTITY
 from eks_access.offline.wire import is_unknown, ref_name
 from eks_access.spec.fields import ASSUMED_ROLE_ARN
 
@@ -44,7 +44,6 @@ DEFAULT_AUTHENTICATION_MODE = "CONFIG_MAP"
 #: Modes in which access entries exist (authenticationMode.ts, ``supportsAccessEntries``).
 ACCESS_ENTRY_MODES = frozenset({"API", "API_AND_CONFIG_MAP"})
 
-_NODE_USERNAME = "system:node:{{EC2PrivateDNSName}}"
 
 
 class CloudState(Protocol):
@@ -122,8 +121,8 @@ def entry_defaults(entry_type: str, principal: Any) -> dict[str, Any]:
     https://docs.aws.amazon.com/eks/latest/userguide/set-custom-username.html).
     """
     if entry_type in ("EC2_LINUX", "EC2_WINDOWS"):
-        groups = ["system:nodes"] if entry_type == "EC2_LINUX" else ["system:nodes", "eks:kube-proxy-windows"]
-        return {"userName": _NODE_USERNAME, "kubernetesGroups": groups}
+        username, groups = NODE_ENTRY_IDENTITY[entry_type]
+        return {"userName": username, "kubernetesGroups": list(groups)}
     if entry_type != "STANDARD" or not isinstance(principal, str) or is_unknown(principal):
         return {}
     parts = principal.split(":", 5)

@@ -124,7 +124,12 @@ def collect_eks(eks: Any, cluster: str, denied: Denied, workers: int = 1) -> dic
     """``workers`` > 1 makes the per-entry and per-association calls concurrently, that many at
     once (botocore clients are thread-safe; the standard retry mode absorbs throttling)."""
     described = _aws(denied, "eks", "DescribeCluster", cluster, lambda: eks.describe_cluster(name=cluster))
-    arns = _aws(denied, "eks", "ListAccessEntries", cluster, partial(_pages, eks, "list_access_entries", "accessEntries", clusterName=cluster))
+    mode = ((described or {}).get("cluster", {}).get("accessConfig") or {}).get("authenticationMode")
+    # In CONFIG_MAP mode no access entry exists and the access entry API answers every call with
+    # InvalidRequestException ("The cluster's authentication mode must be set to one of [API,
+    # API_AND_CONFIG_MAP] to perform this operation"): not asked, the list is empty.
+    arns = [] if mode == "CONFIG_MAP" else _aws(
+        denied, "eks", "ListAccessEntries", cluster, partial(_pages, eks, "list_access_entries", "accessEntries", clusterName=cluster))
 
     def entry(arn: str, mine: Denied) -> dict[str, Any] | None:
         got = _aws(mine, "eks", "DescribeAccessEntry", arn, partial(eks.describe_access_entry, clusterName=cluster, principalArn=arn))
@@ -274,7 +279,7 @@ def snapshot_document(cluster: str, region: str | None, identity: dict[str, Any]
     arn = str(identity["Arn"])
     return {
         "format": FORMAT, "version": VERSION, "collectedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "account": str(identity["Account"]), "partition": arn.split(":")[1], "region": region, "cluster": cluster,
+        "account": str(identity["Account"]), "caller": arn, "partition": arn.split(":")[1], "region": region, "cluster": cluster,
         "iam": iam, "eks": eks, "kubernetes": k8s, "denied": denied.calls,
     }  # fmt: skip
 

@@ -76,6 +76,20 @@ CORPORA: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], Lines]] = {
         _after(access_entry("v", VIEWER_ARN, ["b"], username="second")),
         [("same", VIEWER_ARN, "username second, groups [b] (aws-auth row -> access entry)", "")],
     ),
+    "Fargate row": (
+        _before(map_roles=[{"rolearn": FARGATE, "username": "system:node:{{SessionName}}", "groups": ["system:bootstrappers", "system:nodes"]}]),
+        _after(access_entry("f", FARGATE, entry_type="FARGATE_LINUX")),
+        [("equivalent", FARGATE, "username system:node:{{SessionName}}, groups [system:bootstrappers, system:nodes] -> username "
+          "system:node:{{SessionName}}, groups [system:nodes]", "node role: EKS's FARGATE_LINUX access entry is the node identity "
+          "(username system:node:{{SessionName}}, group system:nodes; creating-access-entries)")],
+    ),
+    "a username EKS refuses in an entry": (
+        _before(map_roles=[{"rolearn": VIEWER_ARN, "username": "eks:viewer", "groups": ["developers"]}]),
+        _after(access_entry("v", VIEWER_ARN, ["developers"])),
+        [("difference", VIEWER_ARN, "username eks:viewer, groups [developers] -> username arn:aws:sts::111122223333:assumed-role/"
+          "EKSMyExampleViewer/{{SessionName}}, groups [developers]", "EKS refuses the row's username in an access entry ('eks:viewer': "
+          "EKS refuses access entry usernames starting with 'eks:'); EKS's default applies")],
+    ),
     "the first row carried over instead of the last": (
         _before(map_roles=[{"rolearn": VIEWER_ARN, "username": "first", "groups": ["a"]},
                            {"rolearn": VIEWER_ARN, "username": "second", "groups": ["b"]}]),
@@ -114,6 +128,15 @@ def test_conflict_an_access_entry_beside_a_different_aws_auth_row() -> None:
         access_entry("v", VIEWER_ARN, ["viewers"], username="dev"),
     ])  # fmt: skip
     assert conflicts(both) == [Conflict(VIEWER_ARN, "username dev, groups [viewers]", "username dev, groups [developers]")]
+
+
+def test_a_node_row_beside_the_node_entry_of_its_type_is_no_conflict() -> None:
+    row = {"rolearn": NODE, "username": NODE_USER, "groups": ["system:bootstrappers", "system:nodes"]}
+    same = Analyzer.from_records([cluster(mode="API_AND_CONFIG_MAP"), aws_auth(map_roles=[row]), access_entry("n", NODE, entry_type="EC2_LINUX")])
+    assert conflicts(same) == []
+    windows = Analyzer.from_records([cluster(mode="API_AND_CONFIG_MAP"), aws_auth(map_roles=[row]), access_entry("n", NODE, entry_type="EC2_WINDOWS")])
+    assert conflicts(windows) == [Conflict(NODE, f"username {NODE_USER}, groups [system:nodes, eks:kube-proxy-windows]",
+                                           f"username {NODE_USER}, groups [system:bootstrappers, system:nodes]")]  # fmt: skip
 
 
 def test_node_roles_need_their_entry_types_and_admins_cluster_admin() -> None:

@@ -7,16 +7,14 @@ which only a diff of the two plans sees.
   only one minor version at a time", and a cluster's version cannot be lowered (EKS User Guide,
   "Update existing cluster to new Kubernetes version",
   https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html; UpdateClusterVersion).
-* Authentication mode: EKS changes it one way only, ``CONFIG_MAP`` -> ``API_AND_CONFIG_MAP`` ->
-  ``API`` (EKS User Guide, "Change authentication mode to use access entries",
-  https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html: "Once the
-  access entry method is enabled, it cannot be disabled"; UpdateClusterConfig accessConfig).
+* Authentication mode: EKS changes it one way only, one step at a time, ``CONFIG_MAP`` ->
+  ``API_AND_CONFIG_MAP`` -> ``API`` (``model.eks.mode_change_problem``, sources there).
 """
 
 from __future__ import annotations
 
 from eks_access.model import AccessModel
-from eks_access.model.eks import AUTHENTICATION_MODE_ORDER as MODE_ORDER
+from eks_access.model.eks import mode_change_problem
 
 
 def _minor(version: str) -> tuple[int, int] | None:
@@ -39,9 +37,9 @@ def update_refusals(base: AccessModel, head: AccessModel) -> list[str]:
             why = ("EKS cannot lower a cluster's Kubernetes version" if b < a else
                    f"EKS updates a control plane one minor version at a time: apply {a[0]}.{a[1] + 1} first")
             out.append(f"{name}: version {old.version} -> {new.version}: {why} (update-cluster.html)")
-    if not (base.mode_inferred or head.mode_inferred) and base.authentication_mode != head.authentication_mode:
-        before, after = base.authentication_mode, head.authentication_mode
-        if MODE_ORDER.index(after) < MODE_ORDER.index(before):
-            out.append(f"{name}: authenticationMode {before} -> {after}: EKS changes the mode one way only, "
-                       f"{' -> '.join(MODE_ORDER)} (setting-up-access-entries.html)")  # fmt: skip
+    before, after = base.authentication_mode, head.authentication_mode
+    if not (base.mode_inferred or head.mode_inferred) and before != after:
+        problem = mode_change_problem(before, after)
+        if problem is not None:
+            out.append(f"{name}: {problem}")
     return out

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from eks_access.analysis.analyzer import Analyzer
 from eks_access.analysis.migrate.proof import describe
 from eks_access.authz.identity import KubernetesIdentity
-from eks_access.model.eks import API, IdentityMapping
+from eks_access.model.eks import API, KUBE_PROXY_WINDOWS, IdentityMapping
 
-WINDOWS_GROUP = "eks:kube-proxy-windows"
+WINDOWS_GROUP = KUBE_PROXY_WINDOWS
 FARGATE_USERNAME = "system:node:{{SessionName}}"
 NODE_ENTRY_TYPES = ("EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX")
 
@@ -41,13 +41,13 @@ def node_roles(analyzer: Analyzer) -> dict[str, str]:
     for m in analyzer.resolver.in_effect():
         if m.principal_arn is None or m.kind != "role":
             continue
-        wanted = _node_type(m)
+        wanted = node_type(m)
         if wanted is not None:
             out[m.principal_arn] = wanted
     return out
 
 
-def _node_type(m: IdentityMapping) -> str | None:
+def node_type(m: IdentityMapping) -> str | None:
     if m.mechanism == "access-entry":
         return m.entry_type if m.entry_type in NODE_ENTRY_TYPES else None
     if not (m.node_role or "system:nodes" in m.groups):
@@ -100,8 +100,8 @@ def conflicts(analyzer: Analyzer) -> list[Conflict]:
     out: list[Conflict] = []
     for arn in resolver.entries:
         row = resolver.roles.get(arn.lower()) or resolver.users.get(arn.lower())
-        if row is None:
-            continue
+        if row is None or (row.kind == "role" and node_type(row) == resolver.entries[arn].entry_type):
+            continue  # a node row beside the node entry of its type: the same node identity (EKS's equivalence)
         entry_ident = resolver.resolve(arn)
         row_text = f"username {row.username}, groups [{', '.join(row.groups) or 'none'}]"
         entry_text = describe(entry_ident)

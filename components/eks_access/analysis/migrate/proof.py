@@ -17,6 +17,7 @@ from eks_access.analysis.analyzer import Analyzer
 from eks_access.analysis.diff import PrincipalDiff, diff_analyzers
 from eks_access.analysis.diff.compute import principals_of
 from eks_access.authz.identity import MASTERS, SESSION, KubernetesIdentity, NotMapped
+from eks_access.limits import eks_username_problem
 from eks_access.model.eks import IdentityMapping
 
 NODE_GROUP = "system:nodes"
@@ -145,7 +146,8 @@ def _equivalence(old: KubernetesIdentity | NotMapped, new: KubernetesIdentity | 
     if (_node(old) and _node(new) and isinstance(old, KubernetesIdentity) and isinstance(new, KubernetesIdentity)
             and old.username == new.username and NODE_GROUP in new.mapped_groups):
         return (f"node role: EKS's {_entry_type(new.mapping)} access entry is the node identity "
-                "(username system:node:{{EC2PrivateDNSName}}, group system:nodes; creating-access-entries)")
+                f"(username {new.username}, group{'s' if len(new.mapped_groups) > 1 else ''} "
+                f"{', '.join(new.mapped_groups)}; creating-access-entries)")
     return None
 
 
@@ -169,6 +171,8 @@ def _reason(old: KubernetesIdentity | NotMapped, new: KubernetesIdentity | NotMa
             return f"{MASTERS} -> {CLUSTER_ADMIN}: " + SYSTEM_GROUP_REASON
         if lost and all(g.startswith("system:") for g in lost):
             return SYSTEM_GROUP_REASON
+        if old.username != new.username and eks_username_problem(old.username) is not None:
+            return f"EKS refuses the row's username in an access entry ({eks_username_problem(old.username)}); EKS's default applies"
         if old.username != new.username:
             return "the access entry's username differs from the aws-auth row's"
         return "the access entry's groups or access policies differ from the aws-auth row's"

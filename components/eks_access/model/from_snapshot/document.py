@@ -31,7 +31,7 @@ SHAPE: dict[str, dict[str, str]] = {
         "discovery": "object-or-null",
     },
 }  # fmt: skip
-_TOP = {"format", "version", "collectedAt", "account", "partition", "region", "cluster", "iam", "eks", "kubernetes", "denied"}
+_TOP = {"format", "version", "collectedAt", "account", "caller", "partition", "region", "cluster", "iam", "eks", "kubernetes", "denied"}
 
 
 class SnapshotError(EksAccessError):
@@ -53,6 +53,8 @@ def check_document(doc: Any) -> Mapping[str, Any]:
     for key in ("account", "partition"):
         if not isinstance(doc.get(key), str) or not doc[key]:
             raise SnapshotError(f"{key}: required, a non-empty string")
+    if "caller" in doc and (not isinstance(doc["caller"], str) or not doc["caller"]):
+        raise SnapshotError("caller: expected a non-empty string (the ARN sts GetCallerIdentity returned)")
     for section, keys in SHAPE.items():
         body = doc.get(section)
         if not isinstance(body, Mapping):
