@@ -29,13 +29,13 @@ def test_dev1_lists_pods_with_four_hop_chain(plan: list[dict[str, Any]]) -> None
         "(access entry developers-access-entry)",
         "  4. group developers is bound to ClusterRole view (ClusterRoleBinding developers-view), "
         "which allows list on pods",
-        # the hand-made plan sets no cluster version (so the data's newest, 1.36, answered); the real stack pins 1.34
+        # the hand-made plan sets no cluster version (so the data's newest, 1.36, answered); the real stack pins 1.36
         *([] if _pins_version(plan) else [f"  note: {version_note('1.36')}"]),
     ]
 
 
 def _pins_version(plan: list[dict[str, Any]]) -> bool:
-    return any(r["type"] == "eks:index:Cluster" and r["inputs"].get("version") == "1.34" for r in plan)
+    return any(r["type"] == "eks:index:Cluster" and r["inputs"].get("version") == "1.36" for r in plan)
 
 
 def test_dev1_lists_pods_in_every_namespace(plan: list[dict[str, Any]]) -> None:

@@ -188,12 +188,9 @@ def test_the_default_cluster_version_is_the_newest_shipped_standard_one() -> Non
     shipped_standard = [v for v in known.offered(known.as_of, "standard") if v in SUPPORTED_VERSIONS]
     shipped_offered = [v for v in known.offered(known.as_of) if v in SUPPORTED_VERSIONS]
     expected = max(shipped_standard or shipped_offered, key=version_key)
-    # kubedata now ships 1.35 and 1.36, so the rule names 1.36. Moving the constant is the lead's
-    # release decision (the k136 helper ships the data and must not move it): until then the rule's
-    # answer and the constant are both asserted exactly.
-    assert expected == "1.36"
-    assert DEFAULT_CLUSTER_VERSION == "1.34"
-    assert (ClusterSpec("c").kubernetes_version, ClusterSpec("c", version="1.30").kubernetes_version) == ("1.34", "1.30")
+    assert expected == DEFAULT_CLUSTER_VERSION, "move DEFAULT_CLUSTER_VERSION (a release decision) and say so"
+    assert DEFAULT_CLUSTER_VERSION == "1.36"
+    assert (ClusterSpec("c").kubernetes_version, ClusterSpec("c", version="1.30").kubernetes_version) == ("1.36", "1.30")
     assert [v for v in ("1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37")
             if cluster_version_problem(v) is None] == ["1.32", "1.33", "1.34", "1.35", "1.36"]  # on 2026-12-06 (conftest)
 

@@ -34,7 +34,7 @@ def test_example_output_is_the_documented_one(example: Path, capsys: pytest.Capt
 
 def test_example_names_the_three_changes(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _code, out, _err = _run(capsys, "diff", "base", "head")
-    assert "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 12 changes (widening)" in out
+    assert "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 13 changes (widening)" in out
     assert "      condition dropped for AWS arn:aws:iam::111122223333:root: must sign in with MFA" in out
     assert "    serviceaccount:default:my-sa (its pods get IAM role myeks-default-my-sa)\n      + Allow s3:* on *" in out
 
@@ -65,7 +65,7 @@ def test_namespace_filter(example: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert out.splitlines()[:5] == [
         "Access diff base -> head: 1 principal gains access, 0 lose access",
         "",
-        "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 12 changes (widening)",
+        "+ ClusterRole edit in namespace payments by RoleBinding payments/developers-edit: 13 changes (widening)",
         "    group:developers",
         '      + get, list, watch on pods/attach, pods/exec, pods/portforward, pods/proxy, secrets, services/proxy [apiGroups ""] in namespace payments',
     ]
@@ -107,7 +107,7 @@ def test_markdown_keeps_the_widening_lines_that_fit(example: Path, capsys: pytes
     assert len(short) <= 1500
     kept = short.splitlines()
     assert kept[:-2] == full[:9]  # the title, and the first 7 lines of the widening changes
-    assert kept[-2:] == ["", "16 more lines not shown (a GitHub comment holds 65536 characters); "
+    assert kept[-2:] == ["", "17 more lines not shown (a GitHub comment holds 65536 characters); "
                              "run `eks-access diff --format json` for all of them."]  # fmt: skip
 
 
@@ -196,9 +196,9 @@ def _changed_plan(tmp_path: Path, name: str, **inputs: str) -> Path:
 
 
 @pytest.mark.parametrize(("base_inputs", "head_inputs", "refusal"), [
-    ({"version": "1.32"}, {}, "cluster 'myeks': version 1.32 -> 1.34: EKS updates a control plane one minor version at a time: "
+    ({"version": "1.32"}, {"version": "1.34"}, "cluster 'myeks': version 1.32 -> 1.34: EKS updates a control plane one minor version at a time: "
                               "apply 1.33 first (update-cluster.html)"),
-    ({}, {"version": "1.33"}, "cluster 'myeks': version 1.34 -> 1.33: EKS cannot lower a cluster's Kubernetes version "
+    ({}, {"version": "1.35"}, "cluster 'myeks': version 1.36 -> 1.35: EKS cannot lower a cluster's Kubernetes version "
                               "(update-cluster.html)"),
     ({}, {"authenticationMode": "API_AND_CONFIG_MAP"},
      "cluster 'myeks': EKS does not change authentication mode API to API_AND_CONFIG_MAP: the mode moves one way only, "

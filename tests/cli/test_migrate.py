@@ -98,10 +98,10 @@ def test_system_groups_are_differences_and_nothing_is_written(tmp_path: Path, mo
     assert differences == [
         f"  difference: arn:aws:iam::111122223333:user/alice: username alice, groups [system:masters] -> username alice, groups [none]  [{masters}]",
         f"  difference: arn:aws:iam::111122223333:user/alice: loses 6 permissions through group system:masters (every request is allowed before RBAC)  [{masters}]",
-        "  difference: arn:aws:iam::111122223333:role/myeks-node-role: loses 9 permissions through ClusterRole view cluster-wide by ClusterRoleBinding ops-view  [the node identity drops a group that a binding of this stack grants]",
+        "  difference: arn:aws:iam::111122223333:role/myeks-node-role: loses 10 permissions through ClusterRole view cluster-wide by ClusterRoleBinding ops-view  [the node identity drops a group that a binding of this stack grants]",
         f"  difference: arn:aws:iam::111122223333:role/EKSAdmins: username admin:{{{{SessionName}}}}, groups [system:masters] -> username admin:{{{{SessionName}}}}, groups [admins], access policies [AmazonEKSClusterAdminPolicy]  [system:masters -> AmazonEKSClusterAdminPolicy: {masters}]",
         f"  difference: arn:aws:iam::111122223333:role/EKSOps: username ops:{{{{SessionName}}}}, groups [ops, system:bootstrappers] -> username ops:{{{{SessionName}}}}, groups [ops]  [{masters}]",
-        f"  difference: group:system:bootstrappers: loses 9 permissions through ClusterRole view cluster-wide by ClusterRoleBinding ops-view  [{masters}; the bindings that named it lose it]",
+        f"  difference: group:system:bootstrappers: loses 10 permissions through ClusterRole view cluster-wide by ClusterRoleBinding ops-view  [{masters}; the bindings that named it lose it]",
     ]  # fmt: skip
     assert out.splitlines()[-1] == "6 difference(s), each listed with its reason; nothing written (--allow-difference writes them)"
 

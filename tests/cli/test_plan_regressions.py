@@ -43,7 +43,7 @@ def test_action_5_resource_true_is_exit_2(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "Pulumi.dev.yaml").write_text(text)
     monkeypatch.chdir(tmp_path)
     assert main(["plan", "--out", "out"]) == 2
-    assert capsys.readouterr().err == ("eks-access: error: Pulumi.dev.yaml: line 39: team-cluster:workloads[0].inlinePolicy.Statement.Action: "
+    assert capsys.readouterr().err == ("eks-access: error: Pulumi.dev.yaml: line 42: team-cluster:workloads[0].inlinePolicy.Statement.Action: "
                                        "must be a string or a non-empty list of strings, got a number (5)\n")
     assert not (tmp_path / "out").exists()
 

@@ -76,9 +76,9 @@ def test_another_release_than_the_clusters_is_named(capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "can-i", "create", "endpoints", "-n", "dev-team", "--as", "group:system:masters",
                        "--plan", str(plan_file), "--kubernetes-version", "1.33")  # fmt: skip
     assert (code, out.splitlines()[-1]) == (0, "  note: built-in roles are those of Kubernetes 1.33 "
-                                               "(--kubernetes-version); the cluster sets 1.34, whose built-in roles may differ")  # fmt: skip
+                                               "(--kubernetes-version); the cluster sets 1.36, whose built-in roles may differ")  # fmt: skip
     code, out, _ = run(capsys, "can-i", "create", "endpoints", "-n", "dev-team", "--as", "group:system:masters",
-                       "--plan", str(plan_file), "--kubernetes-version", "v1.34.2")  # fmt: skip
+                       "--plan", str(plan_file), "--kubernetes-version", "v1.36.2")  # fmt: skip
     assert (code, [line for line in out.splitlines() if "note:" in line]) == (0, [])
 
 

@@ -37,7 +37,10 @@ def served(version: str) -> list[dict[str, Any]]:
     return out
 
 
-def deploy(records: Sequence[Mapping[str, Any]], *, version: str = "1.34") -> dict[str, Any]:
+def deploy(records: Sequence[Mapping[str, Any]], *, version: str | None = None) -> dict[str, Any]:
+    """The snapshot of ``records`` deployed; the cluster runs the version the plan asks for (else 1.34)."""
+    asked = [r["inputs"].get("version") for r in records if r["type"] == "eks:index:Cluster"]
+    version = version or next((v for v in asked if isinstance(v, str)), None) or "1.34"
     roles: dict[str, dict[str, Any]] = {}
     groups: dict[str, dict[str, Any]] = {}
     users: dict[str, dict[str, Any]] = {}

@@ -92,13 +92,13 @@ def test_drift_sets_the_capability_entry_aside_and_reports_the_user_s_policy(
     same = f"Access diff plan {plan} -> snapshot {snap}: no principal gains or loses access"
     snap.write_text(json.dumps(_with_argocd(dev_plan_resources)))
     assert main(["drift", "--plan", str(plan), "--snapshot", str(snap)]) == 0
-    assert capsys.readouterr().out.splitlines() == [f"{head}: 0 object(s) differ (140 made by EKS or Kubernetes set aside)", "", same]
+    assert capsys.readouterr().out.splitlines() == [f"{head}: 0 object(s) differ (142 made by EKS or Kubernetes set aside)", "", same]
     snap.write_text(json.dumps(_with_argocd(dev_plan_resources, admin=True)))
     # The entry is EKS's, the policy the user added to it is not: its access effect is drift that
     # widens access (exit 1), although the entry itself is set aside.
     assert main(["drift", "--plan", str(plan), "--snapshot", str(snap)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{head}: 1 object(s) differ (140 made by EKS or Kubernetes set aside)",
+        f"{head}: 1 object(s) differ (142 made by EKS or Kubernetes set aside)",
         f"+ access policy {ROLE} AmazonEKSClusterAdminPolicy: scope cluster (exists, no code declares it)",
         "",
         f"Access diff plan {plan} -> snapshot {snap}: 1 principal gains access, 0 lose access",

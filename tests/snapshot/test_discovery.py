@@ -37,7 +37,7 @@ def test_a_resource_both_lists_agree_on_has_no_note(doc: dict[str, Any]) -> None
 def test_a_custom_resource_the_cluster_serves_resolves_to_its_group(doc: dict[str, Any]) -> None:
     doc["kubernetes"]["discovery"]["resources"].append(WIDGETS)
     assert _ask(doc, "widgets", None) == ("example.com", "", (
-        "'widgets' is widgets.example.com (cluster-scoped) on this cluster (its discovery); Kubernetes 1.34 has no such built-in resource",))  # fmt: skip
+        "'widgets' is widgets.example.com (cluster-scoped) on this cluster (its discovery); Kubernetes 1.36 has no such built-in resource",))  # fmt: skip
     assert _ask(doc, "widgets.example.com", None) == ("example.com", "", ())
 
 
@@ -45,16 +45,16 @@ def test_a_resource_the_cluster_does_not_serve(doc: dict[str, Any]) -> None:
     served = doc["kubernetes"]["discovery"]["resources"]
     served[:] = [r for r in served if (r["group"], r["name"]) != ("", "pods")]
     assert _ask(doc, "pods") == ("", "dev-team", (
-        "'pods' is not served by this cluster (its discovery; Kubernetes 1.34 has pods (namespaced)); asked in the core API group",))  # fmt: skip
+        "'pods' is not served by this cluster (its discovery; Kubernetes 1.36 has pods (namespaced)); asked in the core API group",))  # fmt: skip
     assert _ask(doc, "gadgets") == ("", "dev-team", (
-        "'gadgets' is not served by this cluster (its discovery) nor a built-in resource of Kubernetes 1.34; asked in the core API group",))  # fmt: skip
+        "'gadgets' is not served by this cluster (its discovery) nor a built-in resource of Kubernetes 1.36; asked in the core API group",))  # fmt: skip
 
 
 def test_a_group_version_that_was_down_is_named_where_a_resource_is_missing(doc: dict[str, Any]) -> None:
     doc["kubernetes"]["discovery"]["unavailable"] = ["metrics.k8s.io/v1beta1"]
     assert _ask(doc, "nodemetrics", None) == ("", "", (
         "'nodemetrics' is not served by this cluster (its discovery; unavailable when collected: metrics.k8s.io/v1beta1) "
-        "nor a built-in resource of Kubernetes 1.34; asked in the core API group",))  # fmt: skip
+        "nor a built-in resource of Kubernetes 1.36; asked in the core API group",))  # fmt: skip
     assert _ask(doc, "pods") == ("", "dev-team", ())
 
 
@@ -63,9 +63,9 @@ def test_a_scope_that_differs_from_the_release(doc: dict[str, Any]) -> None:
         if (r["group"], r["name"]) == ("apps", "deployments"):
             r["namespaced"] = False
     assert _ask(doc, "deployments", None) == ("apps", "", (
-        "'deployments' is deployments.apps (cluster-scoped) on this cluster (its discovery); Kubernetes 1.34 has deployments.apps (namespaced)",))  # fmt: skip
+        "'deployments' is deployments.apps (cluster-scoped) on this cluster (its discovery); Kubernetes 1.36 has deployments.apps (namespaced)",))  # fmt: skip
     assert _ask(doc, "deployments.apps", None) == ("apps", "", (
-        "deployments.apps is cluster-scoped on this cluster (its discovery), namespaced in Kubernetes 1.34's built-in list",))  # fmt: skip
+        "deployments.apps is cluster-scoped on this cluster (its discovery), namespaced in Kubernetes 1.36's built-in list",))  # fmt: skip
 
 
 @pytest.mark.parametrize("version", [1, 2])
@@ -79,7 +79,7 @@ def test_without_discovery_the_release_list_is_used(doc: dict[str, Any], version
         old["eks"]["addons"] = []
         old["kubernetes"]["discovery"] = None
     assert read_snapshot(old).discovery is None
-    assert _ask(old, "widgets") == ("", "dev-team", ("'widgets' is not a built-in resource of Kubernetes 1.34; asked in the core API group",))
+    assert _ask(old, "widgets") == ("", "dev-team", ("'widgets' is not a built-in resource of Kubernetes 1.36; asked in the core API group",))
 
 
 def test_can_i_uses_the_clusters_discovery(doc: dict[str, Any]) -> None:
@@ -88,7 +88,7 @@ def test_can_i_uses_the_clusters_discovery(doc: dict[str, Any]) -> None:
     answer = analyzer.can_i("group:system:masters", "get", "widgets")
     assert answer.allowed
     assert answer.request.attrs.namespace == ""
-    assert "'widgets' is widgets.example.com (cluster-scoped) on this cluster (its discovery); Kubernetes 1.34 has no such built-in resource" in answer.notes
+    assert "'widgets' is widgets.example.com (cluster-scoped) on this cluster (its discovery); Kubernetes 1.36 has no such built-in resource" in answer.notes
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -35,7 +35,7 @@ def test_the_deployed_plan_has_no_drift(plan_dir: Path, tmp_path: Path, dev_plan
     snap = _write(tmp_path, deploy(dev_plan_resources))
     assert main(["drift", "--plan", str(plan_dir), "--snapshot", str(snap)]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"Drift plan {plan_dir} -> snapshot {snap}: 0 object(s) differ (137 made by EKS or Kubernetes set aside)",
+        f"Drift plan {plan_dir} -> snapshot {snap}: 0 object(s) differ (139 made by EKS or Kubernetes set aside)",
         "",
         f"Access diff plan {plan_dir} -> snapshot {snap}: no principal gains or loses access",
     ]

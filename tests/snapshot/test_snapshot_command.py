@@ -120,7 +120,7 @@ def test_the_dev_plan_deployed_to_the_fakes_then_collected_has_no_drift(
     capsys.readouterr()
     assert main(["drift", "--plan", str(plan), "--snapshot", str(out)]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"Drift plan {plan} -> snapshot {out}: 0 object(s) differ (137 made by EKS or Kubernetes set aside)",
+        f"Drift plan {plan} -> snapshot {out}: 0 object(s) differ (139 made by EKS or Kubernetes set aside)",
         "",
         f"Access diff plan {plan} -> snapshot {out}: no principal gains or loses access",
     ]

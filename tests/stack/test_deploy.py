@@ -110,7 +110,7 @@ def test_the_stack_pins_a_kubernetes_version(dev_run: Run, dev_config: Config) -
     standard-support release whose built-in roles are shipped, so the plan names the release
     the analyzer answers with."""
     assert "version" not in dev_config[f"{P}:cluster"]
-    assert dev_run.one("myeks")["inputs"]["version"] == "1.34"
+    assert dev_run.one("myeks")["inputs"]["version"] == "1.36"
     assert plan(changed(dev_config, version="1.32")).one("myeks")["inputs"]["version"] == "1.32"
 
 
@@ -126,9 +126,9 @@ OFFERED = "on 2026-12-06 EKS offers standard support 1.36, 1.35; extended suppor
              f"aws/containers-roadmap#2864 asking for it was open, with no EKS date); {OFFERED} (EKS calendar as read on "
              "2026-12-06, https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html; a release EKS added "
              "later needs a newer eks-access)"),
-    ("v1.34", 'cluster.version: \'v1.34\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
-    ("1.34.2", 'cluster.version: \'1.34.2\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
-    ("1.34\n", 'cluster.version: \'1.34\\n\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.34"'),
+    ("v1.34", 'cluster.version: \'v1.34\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.36"'),
+    ("1.34.2", 'cluster.version: \'1.34.2\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.36"'),
+    ("1.34\n", 'cluster.version: \'1.34\\n\' is not a version as EKS spells it: MAJOR.MINOR, e.g. "1.36"'),
 ])  # fmt: skip
 def test_a_version_eks_does_not_offer_is_refused(dev_config: Config, version: str, message: str) -> None:
     with pytest.raises(SpecError) as err:

@@ -10,6 +10,7 @@ side and the file.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ def add_diff_command(sub: Any) -> None:
 def run_diff(args: argparse.Namespace) -> tuple[int, str]:
     from eks_access.analysis.diff import AccessDiff, diff_analyzers, restrict_namespace
     from eks_access.analysis.diff.report import render_json, render_markdown, render_text
+    from eks_access.analysis.diff.update import update_refusals
     from eks_access.model.gcpause import paused_gc
 
     wanted = _principals(args.principal)
@@ -49,6 +51,8 @@ def run_diff(args: argparse.Namespace) -> tuple[int, str]:
         base = _analyzer("BASE", base_label, base_records, args.kubernetes_version)
         head = _analyzer("HEAD", head_label, head_records, args.kubernetes_version)
         diff = diff_analyzers(base, head, base_label, head_label)
+    # HEAD is applied over a deployed BASE: what EKS refuses to update (not drift's question)
+    diff = dataclasses.replace(diff, refusals=tuple(update_refusals(base.model, head.model)))
     if wanted:
         diff = AccessDiff(diff.base, diff.head, tuple(p for p in diff.principals if p.principal.display in wanted), diff.refusals)
     if args.namespace is not None:

@@ -24,7 +24,7 @@ _EKS_SPELLING = re.compile(r"[1-9][0-9]*\.(0|[1-9][0-9]*)")
 #: same eks-access always asks for the same release. A stack that relies on it moves when
 #: eks-access moves it, so production stacks pin ``cluster.version`` (EKS updates a control plane
 #: one minor version at a time: docs/kubernetes-versions.md).
-DEFAULT_CLUSTER_VERSION = "1.34"
+DEFAULT_CLUSTER_VERSION = "1.36"
 
 
 def cluster_version_problem(version: str) -> str | None:

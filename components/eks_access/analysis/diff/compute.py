@@ -41,7 +41,6 @@ from eks_access.analysis.diff.grants import (
     rule_key,
 )
 from eks_access.analysis.diff.iam import IamChange, iam_changes, linked_roles
-from eks_access.analysis.diff.update import update_refusals
 from eks_access.analysis.principals import Principal, parse_principal
 from eks_access.authz.identity import KubernetesIdentity
 from eks_access.authz.rbac.attributes import Attributes
@@ -107,7 +106,7 @@ class AccessDiff:
     base: str
     head: str
     principals: tuple[PrincipalDiff, ...]
-    refusals: tuple[str, ...] = ()  # cluster updates EKS refuses, HEAD over BASE (diff/update.py)
+    refusals: tuple[str, ...] = ()  # cluster updates EKS refuses, HEAD over BASE (diff/update.py; `diff` only)
 
     @property
     def widens(self) -> bool:
@@ -145,7 +144,7 @@ def diff_analyzers(base: Analyzer, head: Analyzer, base_label: str = "BASE", hea
         found = diff_principal(sides[0], sides[1], known[key], computed)
         if found.kubernetes or found.iam:
             out.append(found)
-    return AccessDiff(base_label, head_label, tuple(out), tuple(update_refusals(base.model, head.model)))
+    return AccessDiff(base_label, head_label, tuple(out))
 
 
 def principals_of(analyzer: Analyzer) -> dict[str, Principal]:
