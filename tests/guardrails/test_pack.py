@@ -20,7 +20,7 @@ from tests.guardrails.harness import run_pack
 def test_one_policy_per_rule_plus_advisory_companions() -> None:
     policies = {p.name: p for p in build_policies()}
     companions = {"EKS-AUTHMODE-ADVISORY", "EKS-NO-IAM-USERS-ADVISORY", "EKS-USERNAME-TEMPLATE-ADVISORY",
-                  "EKS-CLUSTER-ADMIN-POLICY-ADVISORY", "RBAC-DEFAULT-SA-ADVISORY", "IAM-WORKLOAD-ESCALATION-ADVISORY"}
+                  "EKS-CLUSTER-ADMIN-POLICY-ADVISORY", "RBAC-DEFAULT-SA-ADVISORY", "IAM-WORKLOAD-ESCALATION-ADVISORY", "EKS-VERSION-ADVISORY"}
     assert set(policies) == {r.id for r in RULES} | companions
     assert policies["EKS-MASTERS"].enforcement_level is EnforcementLevel.MANDATORY
     assert policies["EKS-AUTHMODE-ADVISORY"].enforcement_level is EnforcementLevel.ADVISORY
