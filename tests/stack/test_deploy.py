@@ -165,6 +165,32 @@ def test_a_stack_pinned_to_1_35_or_1_36_is_answered_with_that_releases_roles(
     assert analyzer.can_i("user:alice", "list", "events", "dev-team", groups=["developers"]).allowed
 
 
+EDITORS_EDIT = {
+    "type": "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "name": "editors-edit", "parent": None, "custom": True,
+    "inputs": {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+               "metadata": {"name": "editors-edit", "namespace": "dev-team"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "edit"},
+               "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "editors"}]},
+    "outputs": {},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("version", ["1.29", "1.30", "1.31"])
+def test_a_stack_pinned_to_a_release_eks_offered_then_answers_with_it(
+        dev_config: Config, monkeypatch: pytest.MonkeyPatch, version: str) -> None:
+    """1.29-1.31 left EKS extended support in 2026; judged on a day EKS still offered them
+    (EKS_ACCESS_TODAY=2026-03-01), a stack pinned to one plans and answers with that release's
+    roles: edit no longer writes core endpoints (CVE-2021-25740, removed in 1.22), as it did in 1.20."""
+    from eks_access.analysis import Analyzer
+
+    monkeypatch.setenv("EKS_ACCESS_TODAY", "2026-03-01")
+    records = [*plan_config(changed(dev_config, version=version), stack="dev").resources, EDITORS_EDIT]
+    pinned, old = Analyzer.from_records(records), Analyzer.from_records(records, "1.20")
+    answer = pinned.can_i("user:alice", "create", "endpoints", "dev-team", groups=["editors"])
+    assert (pinned.version, answer.kubernetes_version, answer.allowed, answer.notes) == (version, version, False, ())
+    assert old.can_i("user:alice", "create", "endpoints", "dev-team", groups=["editors"]).allowed is True
+
+
 def test_an_eks_version_without_shipped_data_is_refused_by_the_offline_plan(
         dev_config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
     """Once EKS's calendar offers a release kubedata does not ship (here 1.37, as if EKS offered it),
