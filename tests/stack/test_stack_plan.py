@@ -17,9 +17,11 @@ from eks_access.cli import main
 from eks_access.offline import ProgramResult, plan_config
 from eks_access.plan.files import iam_documents, manifests
 from eks_access.plan.output import write_plan
+from eks_access.spec.versions import DEFAULT_CLUSTER_VERSION
 
 ACCOUNT = "111122223333"
-KUBERNETES_VERSION = "1.37.0"
+# the release the dev stack asks EKS for: its manifests must be valid for that API server
+KUBERNETES_VERSION = f"{DEFAULT_CLUSTER_VERSION}.0"
 
 
 def types_under(resources: list[dict[str, Any]], parent: str) -> Counter[str]:
