@@ -39,3 +39,20 @@ def test_the_policy_pack_reports_the_same() -> None:
     violations = run_pack([cluster(version="1.31")], "EKS-VERSION")
     assert [(v.policy, v.urn) for v in violations] == [("EKS-VERSION", None)]  # on the cluster resource itself
     assert violations[0].message.startswith("[EKS-VERSION] myeks: Kubernetes 1.31: EKS no longer creates clusters on Kubernetes 1.31")
+
+
+def test_past_the_calendars_knowledge_the_advice_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On 2027-09-01 the calendar read on 2026-12-06 knows no release in standard support (1.36's
+    ends 2027-08-02): the advisory says so instead of naming one."""
+    monkeypatch.setenv("EKS_ACCESS_TODAY", "2027-09-01")
+    [found] = findings([cluster(version="1.36")], "EKS-VERSION")
+    assert (found.enforcement.value, found.message) == ("advisory", (
+        "Kubernetes 1.36 is in EKS extended support since 2027-08-02 (an extra charge per cluster hour); EKS stops "
+        "supporting it on 2028-08-02; plan the upgrade to a release in standard support (the calendar read on "
+        "2026-12-06 knows none on 2027-09-01: a newer eks-access knows more)"))
+    monkeypatch.setenv("EKS_ACCESS_TODAY", "2028-09-01")
+    [found] = findings([cluster(version="1.36")], "EKS-VERSION")
+    assert found.message == (
+        "Kubernetes 1.36: EKS no longer creates clusters on Kubernetes 1.36: its extended support ended 2028-08-02 and "
+        "EKS moves such control planes to a newer release; on 2028-09-01 EKS offers no release this calendar knows "
+        "(read on 2026-12-06; a newer eks-access knows more)")

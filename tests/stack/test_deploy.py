@@ -136,6 +136,21 @@ def test_a_version_eks_does_not_offer_is_refused(dev_config: Config, version: st
     assert str(err.value) == message
 
 
+def test_the_default_is_judged_like_a_pinned_version(dev_config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unset, the stack asks for eks-access's default: on a day EKS no longer offers it, the stack is
+    refused as EKS would refuse it, naming the key to set."""
+    monkeypatch.setenv("EKS_ACCESS_TODAY", "2028-08-02")
+    with pytest.raises(SpecError) as err:
+        load_stack(raw_stack_config(dev_config))
+    assert str(err.value) == (
+        "cluster.version: unset, so the stack asks for eks-access's default 1.36: EKS no longer creates clusters on "
+        "Kubernetes 1.36: its extended support ended 2028-08-02 and EKS moves such control planes to a newer release; "
+        "on 2028-08-02 EKS offers no release this calendar knows (read on 2026-12-06; a newer eks-access knows more); "
+        "set cluster.version")
+    monkeypatch.setenv("EKS_ACCESS_TODAY", "2028-08-01")
+    assert load_stack(raw_stack_config(dev_config)).cluster.kubernetes_version == "1.36"
+
+
 def test_every_version_eks_offers_has_shipped_data(dev_config: Config) -> None:
     """Every release EKS offers on the test day plans with that release's built-ins (1.35 and 1.36
     included: kubedata ships them); none is refused for want of data."""

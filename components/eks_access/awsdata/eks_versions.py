@@ -64,6 +64,8 @@ class EksVersions:
 
     def describe(self, on: dt.date) -> str:
         """``standard support 1.36, 1.35; extended support 1.34, 1.33, 1.32``."""
+        if not self.offered(on):
+            return f"no release this calendar knows (read on {self.as_of.isoformat()}; a newer eks-access knows more)"
         return (f"standard support {', '.join(self.offered(on, 'standard')) or 'none'}; "
                 f"extended support {', '.join(self.offered(on, 'extended')) or 'none'}")  # fmt: skip
 
@@ -74,7 +76,7 @@ class EksVersions:
             return None
         offered = f"on {on.isoformat()} EKS offers {self.describe(on)}"
         if row is not None and on >= row.end_of_extended:
-            oldest = self.offered(on)[-1:] or ("none",)
+            oldest = self.offered(on)[-1:] or ("a newer release",)
             return (f"EKS no longer creates clusters on Kubernetes {version}: its extended support ended "
                     f"{row.end_of_extended.isoformat()} and EKS moves such control planes to {oldest[0]}; {offered}")  # fmt: skip
         if row is not None:

@@ -43,11 +43,15 @@ def _check_version(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
             continue
         row = known.release(version)
         if row is not None and row.support(today) == "extended":
+            standard = known.offered(today, "standard")
+            target = (f"{standard[-1]} or later" if standard else
+                      f"a release in standard support (the calendar read on {known.as_of.isoformat()} knows none on "
+                      f"{today.isoformat()}: a newer eks-access knows more)")  # fmt: skip
             yield from emit(rule.finding(
                 ctx, cluster.origin,
                 f"Kubernetes {version} is in EKS extended support since {row.end_of_standard.isoformat()} (an extra "
                 f"charge per cluster hour); EKS stops supporting it on {row.end_of_extended.isoformat()}; plan the "
-                f"upgrade to {known.offered(today, 'standard')[-1]} or later",
+                f"upgrade to {target}",
                 severity=rule.advisory_severity, enforcement=Enforcement.ADVISORY,
             ))  # fmt: skip
 

@@ -60,7 +60,7 @@ from eks_access.spec.model import (
     WorkloadSpec,
 )
 from eks_access.spec.policy import load_policy_document
-from eks_access.spec.versions import cluster_version_problem
+from eks_access.spec.versions import DEFAULT_CLUSTER_VERSION, cluster_version_problem
 
 STACK_KEYS = ("accountId", "region", "cluster", "teams", "users", "workloads", "guardrails", "iamQuotas")
 
@@ -131,6 +131,9 @@ def load_cluster(raw: object, path: str) -> ClusterSpec:
         problem = cluster_version_problem(version)
         if problem is not None:
             raise SpecError(join(path, "version"), problem)
+    elif (problem := cluster_version_problem(DEFAULT_CLUSTER_VERSION)) is not None:
+        raise SpecError(join(path, "version"), f"unset, so the stack asks for eks-access's default "
+                        f"{DEFAULT_CLUSTER_VERSION}: {problem}; set cluster.version")  # fmt: skip
     node_group = load_node_group(optional(data, "nodeGroup", {}), join(path, "nodeGroup"))
     vpc_id, subnet_ids = _load_network(data, path)
     public, cidrs, private_ok = _load_endpoint(data, path)
