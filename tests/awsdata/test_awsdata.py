@@ -211,3 +211,30 @@ def test_managed_policies_are_the_installed_motos_when_it_is_the_vendored_versio
         assert p is not None
         assert (p.version_id, p.create_date, p.document) == (
             theirs[name]["DefaultVersionId"], theirs[name]["UpdateDate"], theirs[name]["Document"])
+
+
+def test_every_day_and_release_has_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every calendar boundary (and the day before it) and the 1st of every month from 2023 to 2030,
+    for every release the calendar names and some it does not: an answer in words, never an
+    exception; a release is refused exactly when it is not offered that day, and EKS-VERSION speaks
+    exactly when it is refused or in extended support."""
+    import datetime as dt
+
+    from eks_access.awsdata import eks_versions
+    from eks_access.guardrails import run_checks
+    from tests.builders import cluster
+
+    known = eks_versions()
+    versions = [r.version for r in known.releases] + ["1.26", "1.37", "1.40"]
+    edges = {d for r in known.releases for d in (r.eks_release, r.end_of_standard, r.end_of_extended)}
+    days = sorted({*edges, *(d - dt.timedelta(days=1) for d in edges),
+                   *(dt.date(y, m, 1) for y in range(2023, 2031) for m in range(1, 13))})  # fmt: skip
+    for day in days:
+        assert known.describe(day)
+        monkeypatch.setenv("EKS_ACCESS_TODAY", day.isoformat())
+        for version in versions:
+            problem, row = known.problem(version, day), known.release(version)
+            assert (problem is None) == (version in known.offered(day))
+            found = [f for f in run_checks([cluster(version=version)]) if f.rule == "EKS-VERSION"]
+            speaks = problem is not None or (row is not None and row.support(day) == "extended")
+            assert len(found) == int(speaks), (day, version)
