@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from eks_access.authz.rbac.policy import RbacPolicy
+from eks_access.awsdata import eks_versions
 from eks_access.kubedata import SUPPORTED_VERSIONS, api_resources
 from eks_access.kubedata.versions import index
 from eks_access.model import read_model
@@ -34,7 +35,9 @@ Built-in roles follow each release's default feature gates. Releases not shipped
 skipped, so a step may span several upstream releases.
 
 Use it to see how access changes when an EKS cluster is upgraded: `can-i --kubernetes-version X.Y`
-answers any single question with another release's roles.
+answers any single question with another release's roles. EKS updates a control plane one minor
+release at a time, so an upgrade crosses every step between its two releases; EKS's dates below are
+its release calendar as eks-access ships it (`components/eks_access/awsdata/data/SOURCE.md`).
 """
 
 
@@ -90,8 +93,17 @@ def _step(old: str, new: str) -> list[str]:
 
 
 def _releases() -> list[str]:
-    return [f"- {v}: {index()[v]['tag']} ({index()[v]['repository']} {index()[v].get('branch', index()[v]['tag'])})"
+    return [f"- {v}: {index()[v]['tag']} ({index()[v]['repository']} {index()[v].get('branch', index()[v]['tag'])}){_on_eks(v)}"
             for v in SUPPORTED_VERSIONS]  # fmt: skip
+
+
+def _on_eks(version: str) -> str:
+    """EKS's dates for the release (the calendar in ``awsdata``), or that the calendar has none."""
+    row = eks_versions().release(version)
+    if row is None:
+        return "; older than the EKS calendar eks-access ships (kept for `make e2e`'s local API server)"
+    return (f"; on EKS from {row.eks_release.isoformat()}, standard support until {row.end_of_standard.isoformat()}, "
+            f"extended support until {row.end_of_extended.isoformat()}")  # fmt: skip
 
 
 def render(versions: Sequence[str] = SUPPORTED_VERSIONS) -> str:
