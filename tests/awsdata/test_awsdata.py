@@ -179,15 +179,15 @@ def test_the_clock_reads_eks_access_today(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_the_default_cluster_version_is_the_newest_shipped_standard_one() -> None:
     from eks_access.awsdata import eks_versions
-    from eks_access.awsdata.eks_versions import version_key
     from eks_access.kubedata import SUPPORTED_VERSIONS
+    from eks_access.kubedata.versions import minor_key
     from eks_access.spec.model import ClusterSpec
     from eks_access.spec.versions import DEFAULT_CLUSTER_VERSION, cluster_version_problem
 
     known = eks_versions()
     shipped_standard = [v for v in known.offered(known.as_of, "standard") if v in SUPPORTED_VERSIONS]
     shipped_offered = [v for v in known.offered(known.as_of) if v in SUPPORTED_VERSIONS]
-    expected = max(shipped_standard or shipped_offered, key=version_key)
+    expected = max(shipped_standard or shipped_offered, key=minor_key)
     assert expected == DEFAULT_CLUSTER_VERSION, "move DEFAULT_CLUSTER_VERSION (a release decision) and say so"
     assert DEFAULT_CLUSTER_VERSION == "1.36"
     assert (ClusterSpec("c").kubernetes_version, ClusterSpec("c", version="1.30").kubernetes_version) == ("1.36", "1.30")

@@ -21,14 +21,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from eks_access.kubedata.versions import minor_key
+
 from .managed import DATA_PACKAGE
 
 EKS_VERSIONS_FILE = "eks-kubernetes-versions.json"
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """``"1.36"`` -> ``(1, 36)``: the order of Kubernetes releases."""
-    return tuple(int(part) for part in version.split("."))
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ class EksVersions:
 
     def offered(self, on: dt.date, support: str | None = None) -> tuple[str, ...]:
         """The versions CreateCluster accepts ``on`` that day (of one support kind), newest first."""
-        return tuple(r.version for r in self.releases if r.support(on) and (support is None or r.support(on) == support))
+        return tuple(r.version for r in self.releases if (kind := r.support(on)) and support in (None, kind))
 
     def describe(self, on: dt.date) -> str:
         """``standard support 1.36, 1.35; extended support 1.34, 1.33, 1.32``."""
@@ -96,6 +93,6 @@ def _release(version: str, row: dict[str, Any]) -> EksRelease:
 def eks_versions() -> EksVersions:
     text = resources.files(DATA_PACKAGE).joinpath("data", EKS_VERSIONS_FILE).read_text(encoding="utf-8")
     doc = json.loads(text)
-    rows = sorted(doc["calendar"].items(), key=lambda item: version_key(item[0]), reverse=True)
+    rows = sorted(doc["calendar"].items(), key=lambda item: minor_key(item[0]), reverse=True)
     return EksVersions(tuple(_release(v, row) for v, row in rows), doc["source"],
                        dt.date.fromisoformat(doc["asOf"]), dict(doc["notOffered"]))  # fmt: skip

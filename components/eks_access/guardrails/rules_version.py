@@ -23,12 +23,7 @@ from eks_access.guardrails.model import (
     Severity,
     emit,
 )
-
-
-def _minor(version: str) -> str:
-    """``"1.33"``, ``"v1.33.5-eks-3025e55"`` (a live cluster's gitVersion) -> ``"1.33"``."""
-    parts = version.lstrip("v").split(".")
-    return ".".join(parts[:2]).split("+")[0]
+from eks_access.kubedata.versions import minor_of
 
 
 def _check_version(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
@@ -36,7 +31,7 @@ def _check_version(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     for cluster in ctx.model.eks.clusters:
         if cluster.shadowed or not cluster.version:
             continue  # no version: EKS picks a supported default
-        version = _minor(cluster.version)
+        version = minor_of(cluster.version) or cluster.version  # "v1.33.5-eks-3025e55" (live) -> "1.33"
         problem = known.problem(version, today)
         if problem is not None:
             yield from emit(rule.finding(ctx, cluster.origin, f"Kubernetes {version}: {problem}"))

@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from eks_access.kubedata.resources import api_resource_list, preferred_group_versions
+from eks_access.kubedata.versions import minor_key
 
 REPOSITORY = "https://github.com/openshift/microshift"
 KUBE_TREE = "deps/github.com/openshift/kubernetes/"
@@ -431,7 +432,7 @@ def main(argv: list[str]) -> int:
     else:
         for minor in argv[1:]:
             _write(data, index, minor, *vendor(Path(argv[0]), minor))
-    index["versions"] = dict(sorted(index["versions"].items(), key=lambda kv: tuple(map(int, kv[0].split(".")))))
+    index["versions"] = dict(sorted(index["versions"].items(), key=lambda kv: minor_key(kv[0])))
     index_path.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     return 0
 

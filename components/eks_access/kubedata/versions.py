@@ -35,21 +35,25 @@ def index() -> dict[str, dict[str, Any]]:
     return cast("dict[str, dict[str, Any]]", json.loads(text)["versions"])
 
 
-def _minor_key(version: str) -> tuple[int, int]:
-    major, minor = version.split(".")
-    return int(major), int(minor)
+def minor_key(minor: str) -> tuple[int, int]:
+    """``"1.36"`` -> ``(1, 36)``: the order of Kubernetes minor releases."""
+    major, number = minor.split(".")
+    return int(major), int(number)
 
 
-SUPPORTED_VERSIONS: tuple[str, ...] = tuple(sorted(index(), key=_minor_key))
+def minor_of(version: str) -> str | None:
+    """``"v1.31.2-eks-1234abc"``, ``"1.31.2"``, ``"1.31"`` -> ``"1.31"``; None when not a version."""
+    m = _VERSION.fullmatch(version.strip()) if isinstance(version, str) else None
+    return f"{m['major']}.{m['minor']}" if m else None
+
+
+SUPPORTED_VERSIONS: tuple[str, ...] = tuple(sorted(index(), key=minor_key))
 DEFAULT_VERSION: str = SUPPORTED_VERSIONS[-1]
 
 
 def normalize_version(version: str) -> str:
     """``"v1.31.2"`` -> ``"1.31"``; raises ``UnsupportedVersion`` unless the data covers it."""
-    m = _VERSION.fullmatch(version.strip()) if isinstance(version, str) else None
-    if m is None:
+    minor = minor_of(version)
+    if minor is None or minor not in SUPPORTED_VERSIONS:
         raise UnsupportedVersion(str(version))
-    minor = f"{m['major']}.{m['minor']}"
-    if minor not in SUPPORTED_VERSIONS:
-        raise UnsupportedVersion(version)
     return minor

@@ -13,15 +13,22 @@ which only a diff of the two plans sees.
 
 from __future__ import annotations
 
+from eks_access.kubedata.versions import minor_key, minor_of
 from eks_access.model import AccessModel
 from eks_access.model.eks import mode_change_problem
 
 
-def _minor(version: str) -> tuple[int, int] | None:
-    parts = version.split(".")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+def _version_step(old: str, new: str) -> str | None:
+    """Why EKS refuses UpdateClusterVersion from ``old`` to ``new``, or None (the same release, or the next)."""
+    a, b = minor_of(old), minor_of(new)
+    if a is None or b is None or a == b:
         return None
-    return int(parts[0]), int(parts[1])
+    (major, minor), target = minor_key(a), minor_key(b)
+    if target < (major, minor):
+        return "EKS cannot lower a cluster's Kubernetes version"
+    if target != (major, minor + 1):
+        return f"EKS updates a control plane one minor version at a time: apply {major}.{minor + 1} first"
+    return None
 
 
 def update_refusals(base: AccessModel, head: AccessModel) -> list[str]:
@@ -31,12 +38,9 @@ def update_refusals(base: AccessModel, head: AccessModel) -> list[str]:
         return []  # no cluster, or a different cluster: created, not updated
     name = f"cluster {old.name!r}" if old.name else "the cluster"
     out: list[str] = []
-    if old.version and new.version and old.version != new.version:
-        a, b = _minor(old.version), _minor(new.version)
-        if a is not None and b is not None and (b < a or b[0] != a[0] or b[1] > a[1] + 1):
-            why = ("EKS cannot lower a cluster's Kubernetes version" if b < a else
-                   f"EKS updates a control plane one minor version at a time: apply {a[0]}.{a[1] + 1} first")
-            out.append(f"{name}: version {old.version} -> {new.version}: {why} (update-cluster.html)")
+    why = _version_step(old.version, new.version) if old.version and new.version else None
+    if why is not None:
+        out.append(f"{name}: version {old.version} -> {new.version}: {why} (update-cluster.html)")
     before, after = base.authentication_mode, head.authentication_mode
     if not (base.mode_inferred or head.mode_inferred) and before != after:
         problem = mode_change_problem(before, after)
