@@ -30,14 +30,13 @@ from typing import Any
 import yaml
 
 from eks_access.errors import SpecError, UsageError, one_line
-from eks_access.model.eks import CLUSTER_CREATOR
+from eks_access.model.eks import AWS_AUTH_NODE_ENTRY_TYPES, CLUSTER_CREATOR
 
 FIELD_MANAGER = "eks-access-migrate"
 #: EKS creates the node entry of a managed node group's role or a Fargate profile's pod execution role
 #: itself once the cluster reads access entries (EKS user guide, migrating-access-entries: check that
 #: those entries exist before removing their aws-auth rows), so the script creates a node entry only
-#: when DescribeAccessEntry finds none.
-NODE_ENTRY_TYPES = ("EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX")
+#: when DescribeAccessEntry finds none (``model.eks.AWS_AUTH_NODE_ENTRY_TYPES``).
 
 
 def run_snapshot_migrate(args: argparse.Namespace) -> tuple[int, str]:
@@ -214,7 +213,7 @@ def _script(stage: Any, names: Sequence[str], doc: Mapping[str, Any], source: st
     lines += ["set -eu", 'cd -- "$(dirname -- "$0")"']
     for name, request in zip(names, stage.requests, strict=True):
         line = shlex.join(["aws", "eks", request.command, *region, "--cli-input-json", f"file://{name}"])
-        if request.params.get("type") in NODE_ENTRY_TYPES:  # EKS may have made it for a managed node group or Fargate profile
+        if request.params.get("type") in AWS_AUTH_NODE_ENTRY_TYPES:  # EKS may have made it for a managed node group or Fargate profile
             line = shlex.join(["aws", "eks", "describe-access-entry", *region, "--cluster-name", cluster, "--principal-arn",
                                str(request.params["principalArn"])]) + " >/dev/null 2>&1 || " + line  # fmt: skip
         lines.append(line)

@@ -46,6 +46,8 @@ NODE_ENTRY_IDENTITY: dict[str, tuple[str, tuple[str, ...]]] = {
     "FARGATE_LINUX": ("system:node:{{SessionName}}", ("system:nodes",)),
     "HYBRID_LINUX": ("system:node:{{SessionName}}", ("system:nodes",)),
 }
+#: The node entry types an aws-auth node row becomes (eksctl's migrate-to-access-entry and ours).
+AWS_AUTH_NODE_ENTRY_TYPES = ("EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX")
 
 
 def mode_change_problem(current: str, wanted: str) -> str | None:

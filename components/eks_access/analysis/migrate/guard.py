@@ -22,11 +22,15 @@ from dataclasses import dataclass
 from eks_access.analysis.analyzer import Analyzer
 from eks_access.analysis.migrate.proof import describe
 from eks_access.authz.identity import KubernetesIdentity
-from eks_access.model.eks import API, KUBE_PROXY_WINDOWS, IdentityMapping
+from eks_access.model.eks import (
+    API,
+    AWS_AUTH_NODE_ENTRY_TYPES,
+    KUBE_PROXY_WINDOWS,
+    NODE_ENTRY_IDENTITY,
+    IdentityMapping,
+)
 
-WINDOWS_GROUP = KUBE_PROXY_WINDOWS
-FARGATE_USERNAME = "system:node:{{SessionName}}"
-NODE_ENTRY_TYPES = ("EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX")
+FARGATE_USERNAME = NODE_ENTRY_IDENTITY["FARGATE_LINUX"][0]
 
 
 @dataclass(frozen=True)
@@ -49,12 +53,12 @@ def node_roles(analyzer: Analyzer) -> dict[str, str]:
 
 def node_type(m: IdentityMapping) -> str | None:
     if m.mechanism == "access-entry":
-        return m.entry_type if m.entry_type in NODE_ENTRY_TYPES else None
+        return m.entry_type if m.entry_type in AWS_AUTH_NODE_ENTRY_TYPES else None
     if not (m.node_role or "system:nodes" in m.groups):
         return None
     if m.username == FARGATE_USERNAME:
         return "FARGATE_LINUX"
-    return "EC2_WINDOWS" if WINDOWS_GROUP in m.groups else "EC2_LINUX"
+    return "EC2_WINDOWS" if KUBE_PROXY_WINDOWS in m.groups else "EC2_LINUX"
 
 
 def lockouts(after: Analyzer, admins: Sequence[str], nodes: dict[str, str]) -> list[Lockout]:

@@ -18,7 +18,7 @@ from eks_access.analysis.diff import PrincipalDiff, diff_analyzers
 from eks_access.analysis.diff.compute import principals_of
 from eks_access.authz.identity import MASTERS, SESSION, KubernetesIdentity, NotMapped
 from eks_access.limits import eks_username_problem
-from eks_access.model.eks import IdentityMapping
+from eks_access.model.eks import AWS_AUTH_NODE_ENTRY_TYPES, IdentityMapping
 
 NODE_GROUP = "system:nodes"
 CLUSTER_ADMIN = "AmazonEKSClusterAdminPolicy"
@@ -155,7 +155,7 @@ def _node(ident: KubernetesIdentity | NotMapped) -> bool:
     if not isinstance(ident, KubernetesIdentity) or ident.mapping is None:
         return False
     m = ident.mapping
-    return m.node_role or m.entry_type in ("EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX") or NODE_GROUP in m.groups
+    return m.node_role or m.entry_type in AWS_AUTH_NODE_ENTRY_TYPES or NODE_GROUP in m.groups
 
 
 def _entry_type(m: IdentityMapping | None) -> str:
