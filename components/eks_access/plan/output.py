@@ -8,10 +8,11 @@ The swap is atomic: DIR is a symlink to a sibling directory ``.DIR.plan-XXXXXXXX
 complete plan. A new plan is written into a new sibling, a new symlink is made beside DIR, and
 ``rename(2)`` puts it in DIR's place: at every instant DIR is the old plan or the new one, whole
 (rename replaces the old link atomically; POSIX rename(2)). Only then is the old sibling removed.
-Every file is fsync(2)ed, then the new sibling's directories, before the swap, and DIR's parent
-after it, so after a crash or power loss DIR is still a whole plan, old or new (never a plan
-whose files are empty). A failing or interrupted run removes its own sibling and leaves DIR untouched; any ``OSError``
-(a full or read-only disk, a name too long, a file over RLIMIT_FSIZE) is one :class:`OutputError`.
+The new sibling's files and directories are made durable before the swap
+(:func:`eks_access.safeio.make_durable`) and DIR's parent after it, so after a crash or power
+loss DIR is still a whole plan, old or new (never a plan whose files are empty). A failing or
+interrupted run removes its own sibling and leaves DIR untouched; any ``OSError`` (a full or
+read-only disk, a name too long, a file over RLIMIT_FSIZE) is one :class:`OutputError`.
 
 Concurrent runs on one DIR wait for each other (:mod:`eks_access.plan.lock`). Holding that lock
 also proves that any other ``.DIR.plan-XXXXXXXX`` beside DIR is a leftover of a run that was
@@ -49,7 +50,7 @@ from eks_access.plan.target import (
     own_name,
     parents_made,
 )
-from eks_access.safeio import fsync_directory
+from eks_access.safeio import fsync_directory, make_durable
 
 __all__ = ["MARKER", "OutputError", "check_output_dir", "write_plan"]
 
@@ -124,8 +125,7 @@ def _fill(staging: Path, files: Mapping[str, bytes]) -> None:
         _stage("filling")
     _write_new(staging / MARKER, marker_bytes(files))
     os.chmod(staging, 0o755)
-    for folder in (staging / "manifests", staging / "iam", staging):  # names durable before DIR points here
-        fsync_directory(folder)
+    make_durable(staging)  # the bytes and names on disk before DIR points here (a crash never shows an empty file)
     _stage("filled")
 
 
@@ -135,7 +135,6 @@ def _write_new(path: Path, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        os.fsync(fd)  # the bytes are on disk before the swap makes them the plan (a crash never shows an empty file)
     except OSError as err:
         err.filename = err.filename or str(path)  # write(2) errors name no file; ENOSPC, EFBIG should
         raise
