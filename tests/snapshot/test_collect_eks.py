@@ -27,6 +27,11 @@ from tests.snapshot.deployed import deploy
 CLUSTER = "myeks"
 
 
+def _client() -> Any:
+    """An EKS client that never reaches AWS: every call is answered by a Stubber."""
+    return boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+
+
 def _wire(value: Any) -> Any:
     """Dates as botocore parses them (datetime), the rest as is."""
     if isinstance(value, dict):
@@ -112,7 +117,7 @@ def _stub_addons(stubber: Stubber, addons: list[dict[str, Any]], refuse: str | N
 
 
 def test_every_call_validated_and_the_section_is_the_deployed_one(eks_section: dict[str, Any]) -> None:
-    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    client = _client()
     denied = Denied()
     with Stubber(client) as stubber:
         _stub(stubber, eks_section)
@@ -130,7 +135,7 @@ def test_every_call_validated_and_the_section_is_the_deployed_one(eks_section: d
 def test_a_config_map_cluster_has_no_access_entries_to_ask_for(eks_section: dict[str, Any]) -> None:
     """EKS answers the access entry API with InvalidRequestException in CONFIG_MAP mode; the collector
     does not call it (a call would fail the Stubber: none is queued) and records no entry."""
-    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    client = _client()
     section = copy.deepcopy(eks_section)
     section["cluster"]["accessConfig"]["authenticationMode"] = "CONFIG_MAP"
     section["accessEntries"] = []
@@ -143,7 +148,7 @@ def test_a_config_map_cluster_has_no_access_entries_to_ask_for(eks_section: dict
 
 
 def test_a_refused_association_list_is_recorded_and_the_rest_collected(eks_section: dict[str, Any]) -> None:
-    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    client = _client()
     refused = "arn:aws:iam::111122223333:user/offline-plan-deployer"
     denied = Denied()
     with Stubber(client) as stubber:
@@ -233,7 +238,7 @@ def _addons(section: dict[str, Any]) -> list[dict[str, Any]]:
 def test_addons_are_listed_over_pages_and_each_described(eks_section: dict[str, Any]) -> None:
     addons = _addons(eks_section)
     assert [a["addonName"] for a in addons] == ["eks-pod-identity-agent", "vpc-cni"]
-    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    client = _client()
     denied = Denied()
     with Stubber(client) as stubber:
         _stub_addons(stubber, addons)
@@ -250,7 +255,7 @@ def test_addons_are_listed_over_pages_and_each_described(eks_section: dict[str, 
 def test_a_refused_addon_call_is_recorded_and_the_rest_collected(
     eks_section: dict[str, Any], refuse: str, operation: str, target: str, kept: list[str]
 ) -> None:
-    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    client = _client()
     denied = Denied()
     with Stubber(client) as stubber:
         _stub_addons(stubber, _addons(eks_section), refuse)
@@ -273,7 +278,7 @@ def capability(name: str, kind: str, role: str = ROLE) -> dict[str, Any]:
 
 def test_capabilities_are_listed_over_pages_and_each_described() -> None:
     caps = [capability("argocd", "ARGOCD"), capability("kro", "KRO", "arn:aws:iam::111122223333:role/KroCapabilityRole")]
-    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    client = _client()
     denied = Denied()
     with Stubber(client) as stubber:
         _stub_capabilities(stubber, caps)
@@ -289,7 +294,7 @@ def test_capabilities_are_listed_over_pages_and_each_described() -> None:
 ])  # fmt: skip
 def test_a_refused_capability_call_is_recorded(refuse: str, operation: str, target: str, kept: list[str]) -> None:
     caps = [capability("argocd", "ARGOCD"), capability("kro", "KRO")]
-    client = boto3.client("eks", region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x")
+    client = _client()
     denied = Denied()
     with Stubber(client) as stubber:
         _stub_capabilities(stubber, caps, refuse)
